@@ -594,8 +594,8 @@ json_t *jx_load_file(jx_ctx *c, const char *path)
 {
 	struct stat st;
 	json_t *v = NULL;
-	char *text;
-	size_t len;
+	char *text = NULL;
+	size_t len = 0;
 	FILE *f;
 	int r;
 
