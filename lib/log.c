@@ -185,8 +185,10 @@ static void log_vemit(enum log_level lvl, const char *cat, const char *fmt, va_l
 	va_list ap2;
 	int n;
 
+	if (!fmt)
+		fmt = "(null)";
 	va_copy(ap2, ap);
-	n = vsnprintf(stack_msg, sizeof(stack_msg), fmt ? fmt : "", ap);
+	n = vsnprintf(stack_msg, sizeof(stack_msg), fmt, ap);
 	if (n < 0) {
 		stack_msg[0] = '\0';
 	} else if ((size_t)n >= sizeof(stack_msg)) {
