@@ -73,6 +73,19 @@ int etcd_b64_decode(const char *s, size_t slen, char **out, size_t *out_len)
 
 	if (slen % 4 != 0 || slen > 0x7fffffff)
 		return -EINVAL;
+	/* EVP_DecodeBlock is lenient (it takes "====" or '=' in the middle): check the
+	 * alphabet, and that padding is only the last one or two characters. */
+	for (size_t i = 0; i < slen; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '=') {
+			if (i < slen - 2 || (i == slen - 2 && s[slen - 1] != '='))
+				return -EINVAL;
+		} else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+			     (ch >= '0' && ch <= '9') || ch == '+' || ch == '/')) {
+			return -EINVAL;
+		}
+	}
 	buf = malloc(slen / 4 * 3 + 1);
 	if (!buf)
 		return -ENOMEM;
