@@ -661,7 +661,7 @@ static void on_done(struct etcd_xfer *x, CURLcode cc, long status)
 }
 
 int etcd_call(etcd_client *c, const char *path, json_t *body, enum etcd_req_kind kind,
-	      etcd_cb cb, void *arg)
+	      unsigned timeout_ms, etcd_cb cb, void *arg)
 {
 	struct etcd_req *r;
 
@@ -682,7 +682,7 @@ int etcd_call(etcd_client *c, const char *path, json_t *body, enum etcd_req_kind
 	r->kind = kind;
 	r->cb = cb;
 	r->arg = arg;
-	r->deadline_ms = now_ms(c) + c->opts.request_timeout_ms;
+	r->deadline_ms = now_ms(c) + (timeout_ms ? timeout_ms : c->opts.request_timeout_ms);
 	list_push_back(&c->pending, r);
 	pump(c);
 	return 0;
@@ -761,7 +761,7 @@ int etcd_put(etcd_client *c, const char *key, const char *value, size_t value_le
 		json_object_set_new(body, "prev_kv", json_true());
 	if (opts && opts->ignore_lease)
 		json_object_set_new(body, "ignore_lease", json_true());
-	return etcd_call(c, "/v3/kv/put", body, ETCD_REQ_IDEMPOTENT, cb, arg);
+	return etcd_call(c, "/v3/kv/put", body, ETCD_REQ_IDEMPOTENT, 0, cb, arg);
 }
 
 struct get_ctx {
@@ -804,7 +804,7 @@ int etcd_get(etcd_client *c, const char *key, etcd_cb cb, void *arg)
 	}
 	g->cb = cb;
 	g->arg = arg;
-	rc = etcd_call(c, "/v3/kv/range", body, ETCD_REQ_IDEMPOTENT, get_done, g);
+	rc = etcd_call(c, "/v3/kv/range", body, ETCD_REQ_IDEMPOTENT, 0, get_done, g);
 	if (rc < 0) {
 		free(g->key);
 		free(g);
@@ -869,7 +869,7 @@ static void page_done(etcd_client *c, const struct etcd_result *res, void *arg)
 		if (rc < 0)
 			goto nomem;
 		json_incref(p->req);
-		if (etcd_call(c, "/v3/kv/range", p->req, ETCD_REQ_IDEMPOTENT, page_done, p) < 0)
+		if (etcd_call(c, "/v3/kv/range", p->req, ETCD_REQ_IDEMPOTENT, 0, page_done, p) < 0)
 			goto nomem;
 		return;
 	}
@@ -918,7 +918,7 @@ int etcd_range(etcd_client *c, const char *key, const struct etcd_range_opts *op
 	if (!opts->page_size || opts->count_only) {
 		if (opts->limit)
 			json_object_set_new(body, "limit", json_integer(opts->limit));
-		return etcd_call(c, "/v3/kv/range", body, ETCD_REQ_IDEMPOTENT, cb, arg);
+		return etcd_call(c, "/v3/kv/range", body, ETCD_REQ_IDEMPOTENT, 0, cb, arg);
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p) {
@@ -931,7 +931,7 @@ int etcd_range(etcd_client *c, const char *key, const struct etcd_range_opts *op
 	p->req = body;
 	p->page_size = opts->page_size;
 	json_incref(body);
-	rc = etcd_call(c, "/v3/kv/range", body, ETCD_REQ_IDEMPOTENT, page_done, p);
+	rc = etcd_call(c, "/v3/kv/range", body, ETCD_REQ_IDEMPOTENT, 0, page_done, p);
 	if (rc < 0) {
 		json_decref(p->req);
 		free(p);
@@ -953,7 +953,7 @@ int etcd_delete(etcd_client *c, const char *key, bool prefix, bool prev_kv, etcd
 	}
 	if (prev_kv)
 		json_object_set_new(body, "prev_kv", json_true());
-	return etcd_call(c, "/v3/kv/deleterange", body, ETCD_REQ_IDEMPOTENT, cb, arg);
+	return etcd_call(c, "/v3/kv/deleterange", body, ETCD_REQ_IDEMPOTENT, 0, cb, arg);
 }
 
 /* ---- tracking and closing ------------------------------------------------------------ */

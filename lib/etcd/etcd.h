@@ -205,7 +205,8 @@ int64_t etcd_lease_id(const etcd_lease *l); /* 0 until granted */
 int64_t etcd_lease_ttl(const etcd_lease *l);
 bool etcd_lease_alive(const etcd_lease *l);
 /* Stop keeping it alive and free the handle; when `revoke`, revoke it on the server
- * first (its keys vanish now) and call cb (may be NULL) with the result. */
+ * (its keys vanish now; if the grant is still on the wire, as soon as it answers) and
+ * call cb (may be NULL) once with the result. */
 void etcd_lease_release(etcd_lease *l, bool revoke, etcd_cb cb, void *arg);
 
 /* ---- watches ------------------------------------------------------------------ */

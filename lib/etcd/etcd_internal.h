@@ -100,9 +100,10 @@ enum etcd_req_kind { ETCD_REQ_IDEMPOTENT, ETCD_REQ_NOT_IDEMPOTENT };
 
 /* Send body (ownership taken) to path ("/v3/kv/put") with fail-over, auth and
  * retries, decode the response and call cb once. kind says whether a request whose
- * outcome is unknown may be resent. */
+ * outcome is unknown may be resent. timeout_ms bounds the whole request including
+ * retries (0: the client's request_timeout_ms). */
 int etcd_call(etcd_client *c, const char *path, json_t *body, enum etcd_req_kind kind,
-	      etcd_cb cb, void *arg);
+	      unsigned timeout_ms, etcd_cb cb, void *arg);
 
 /* Deliver err through cb on the next loop iteration (never from inside the call). */
 int etcd_fail_later(etcd_client *c, const struct etcd_error *err, etcd_cb cb, void *arg);

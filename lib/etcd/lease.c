@@ -26,7 +26,11 @@ struct etcd_lease {
 	int64_t id, ttl, requested_ttl;
 	uint64_t last_ack_ms;
 	unsigned refs; /* owner + requests on the wire + open timer handle */
-	bool alive, released, timer_open;
+	bool alive, released, timer_open, granting;
+	/* released with revoke before the grant answered: revoke when it does */
+	bool revoke_on_grant;
+	etcd_cb revoke_cb;
+	void *revoke_arg;
 };
 
 static void lease_unref(etcd_lease *l)
@@ -96,7 +100,9 @@ static void keepalive_done(etcd_client *c, const struct etcd_result *res, void *
 	}
 	LOG_RL(LOG_LVL_WARN, CAT, "%s: lease %lld keep-alive failed (%s); retrying",
 	       etcd_client_name(c), (long long)l->id, res->err.msg);
-	arm(l, 1000);
+	arm(l, l->last_ack_ms + (uint64_t)l->ttl * 1000 - now < 1000
+		       ? l->last_ack_ms + (uint64_t)l->ttl * 1000 - now
+		       : 1000);
 out:
 	lease_unref(l);
 }
@@ -105,19 +111,36 @@ static void on_tick(uv_timer_t *h)
 {
 	etcd_lease *l = h->data;
 	json_t *body = json_pack("{s:I}", "ID", (json_int_t)l->id);
+	uint64_t now = uv_now(etcd_client_loop(l->c));
+	uint64_t expires = l->last_ack_ms + (uint64_t)l->ttl * 1000;
+	/* The keep-alive (with its retries) may not outlive the lease: when it fails,
+	 * keepalive_done must be able to report the loss at the TTL, not later. */
+	unsigned left = expires > now + 100 ? (unsigned)(expires - now) : 100;
 
 	l->refs++;
-	if (etcd_call(l->c, "/v3/lease/keepalive", body, ETCD_REQ_IDEMPOTENT, keepalive_done,
-		      l) < 0) {
+	if (etcd_call(l->c, "/v3/lease/keepalive", body, ETCD_REQ_IDEMPOTENT, left,
+		      keepalive_done, l) < 0) {
 		l->refs--;
 		arm(l, 1000);
 	}
 }
 
+static void revoke_id(etcd_client *c, int64_t id, etcd_cb cb, void *arg);
+
 static void grant_done(etcd_client *c, const struct etcd_result *res, void *arg)
 {
 	etcd_lease *l = arg;
 
+	l->granting = false;
+	if (l->revoke_on_grant) {
+		/* Released (with revoke) while the grant was on the wire. */
+		if (res->err.code == ETCD_OK)
+			revoke_id(c, res->lease_id, l->revoke_cb, l->revoke_arg);
+		else if (l->revoke_cb)
+			l->revoke_cb(c, res, l->revoke_arg);
+		lease_unref(l);
+		return;
+	}
 	if (l->released || res->err.code == ETCD_ERR_CANCELED) {
 		lease_unref(l);
 		return;
@@ -155,8 +178,9 @@ etcd_lease *etcd_lease_grant(etcd_client *c, int64_t ttl_s, const struct etcd_le
 	uv_timer_init(etcd_client_loop(c), &l->timer);
 	l->timer.data = l;
 	l->timer_open = true;
+	l->granting = true;
 	if (etcd_call(c, "/v3/lease/grant", json_pack("{s:I}", "TTL", (json_int_t)ttl_s),
-		      ETCD_REQ_IDEMPOTENT, grant_done, l) < 0) {
+		      ETCD_REQ_IDEMPOTENT, 0, grant_done, l) < 0) {
 		l->refs = 1;
 		l->timer_open = false;
 		uv_close((uv_handle_t *)&l->timer, on_timer_closed);
@@ -195,22 +219,43 @@ static void revoke_done(etcd_client *c, const struct etcd_result *res, void *arg
 	free(r);
 }
 
-void etcd_lease_release(etcd_lease *l, bool revoke, etcd_cb cb, void *arg)
+/* Revoke lease id; cb (may be NULL) gets the result, also when it cannot be sent. */
+static void revoke_id(etcd_client *c, int64_t id, etcd_cb cb, void *arg)
+{
+	struct revoke_ctx *r = calloc(1, sizeof(*r));
+	struct etcd_error e;
+
+	if (r) {
+		r->cb = cb;
+		r->arg = arg;
+		if (etcd_call(c, "/v3/lease/revoke", json_pack("{s:I}", "ID", (json_int_t)id),
+			      ETCD_REQ_IDEMPOTENT, 0, revoke_done, r) == 0)
+			return;
+		free(r);
+	}
+	if (!cb)
+		return;
+	etcd_error_set(&e, ETCD_ERR_CANCELED, "cannot revoke lease %lld: client closing",
+		       (long long)id);
+	etcd_fail_later(c, &e, cb, arg);
+}
+
+void etcd_lease_release(etcd_lease *l, bool revoke_it, etcd_cb cb, void *arg)
 {
 	etcd_client *c = l->c;
 
 	etcd_client_track_lease(c, l, false);
-	if (revoke && l->id) {
-		struct revoke_ctx *r = calloc(1, sizeof(*r));
+	if (revoke_it && l->id) {
+		revoke_id(c, l->id, cb, arg);
+	} else if (revoke_it && l->granting) {
+		l->revoke_on_grant = true; /* grant_done revokes and calls cb */
+		l->revoke_cb = cb;
+		l->revoke_arg = arg;
+	} else if (revoke_it && cb) {
+		struct etcd_error e;
 
-		if (r) {
-			r->cb = cb;
-			r->arg = arg;
-			if (etcd_call(c, "/v3/lease/revoke",
-				      json_pack("{s:I}", "ID", (json_int_t)l->id),
-				      ETCD_REQ_IDEMPOTENT, revoke_done, r) < 0)
-				free(r);
-		}
+		etcd_error_set(&e, ETCD_ERR_NOT_FOUND, "lease was never granted");
+		etcd_fail_later(c, &e, cb, arg);
 	}
 	l->released = true;
 	l->alive = false;

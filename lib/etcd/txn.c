@@ -367,7 +367,7 @@ static int send_chunk(etcd_client *c, struct commit_ctx *x)
 	if (json_array_size(t->compare))
 		json_object_set(body, "compare", t->compare);
 	json_object_set_new(body, "success", ops);
-	return etcd_call(c, "/v3/kv/txn", body, kind_of(t), chunk_done, x);
+	return etcd_call(c, "/v3/kv/txn", body, kind_of(t), 0, chunk_done, x);
 }
 
 static bool fits(const etcd_client *c, const etcd_txn *t)
@@ -430,7 +430,7 @@ int etcd_txn_commit(etcd_client *c, etcd_txn *t, enum etcd_txn_flags flags, etcd
 		free(x);
 		return rc;
 	}
-	rc = etcd_call(c, "/v3/kv/txn", etcd_txn_json(t), kind_of(t), atomic_done, x);
+	rc = etcd_call(c, "/v3/kv/txn", etcd_txn_json(t), kind_of(t), 0, atomic_done, x);
 	if (rc < 0)
 		free_ctx(x);
 	return rc;
