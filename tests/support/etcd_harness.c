@@ -1390,7 +1390,7 @@ static int ctl_step(struct etcd_harness *h, const char *step, const char *const 
 		for (char *p = out; *p; p++)
 			if (*p == '\n')
 				*p = ' ';
-		snprintf(msg, sizeof msg, "%s", out);
+		snprintf(msg, sizeof msg, "%.399s", out);
 		set_err(h, "%s: etcdctl exited with %d: %s", step, rc, msg);
 		return -EIO;
 	}
