@@ -45,7 +45,7 @@ struct req_list {
 };
 
 struct auth_waiter {
-	void (*cb)(void *arg, bool ok);
+	void (*cb)(void *arg, const struct etcd_error *err);
 	void *arg;
 	struct auth_waiter *next;
 };
@@ -355,7 +355,7 @@ static void complete_err(struct etcd_req *r, const struct etcd_error *err)
 
 /* ---- auth ------------------------------------------------------------------------- */
 
-static void notify_waiters(etcd_client *c, bool ok)
+static void notify_waiters(etcd_client *c, const struct etcd_error *err)
 {
 	struct auth_waiter *w = c->waiters;
 
@@ -363,7 +363,7 @@ static void notify_waiters(etcd_client *c, bool ok)
 	while (w) {
 		struct auth_waiter *next = w->next;
 
-		w->cb(w->arg, ok);
+		w->cb(w->arg, err);
 		free(w);
 		w = next;
 	}
@@ -407,10 +407,10 @@ static void auth_finished(etcd_client *c, const struct etcd_error *err, const ch
 			etcd_error_set(&e, ETCD_ERR_PROTOCOL, "authenticate: no token in answer");
 		log_err(CAT, "%s: cannot authenticate as \"%s\": %s", c->name, c->user, e.msg);
 		fail_pending(c, &e);
-		notify_waiters(c, false);
+		notify_waiters(c, &e);
 		return;
 	}
-	notify_waiters(c, true);
+	notify_waiters(c, NULL);
 	pump(c);
 }
 
@@ -434,17 +434,19 @@ static void start_auth(etcd_client *c)
 }
 
 void etcd_client_reauth(etcd_client *c, const char *stale_token,
-			void (*cb)(void *arg, bool ok), void *arg)
+			void (*cb)(void *arg, const struct etcd_error *err), void *arg)
 {
 	struct auth_waiter *w;
+	struct etcd_error e;
 
 	if (c->token && (!stale_token || strcmp(c->token, stale_token) != 0)) {
-		cb(arg, true); /* already refreshed by someone else */
+		cb(arg, NULL); /* already refreshed by someone else */
 		return;
 	}
 	w = calloc(1, sizeof(*w));
 	if (!w) {
-		cb(arg, false);
+		etcd_error_set(&e, ETCD_ERR_UNAVAILABLE, "out of memory");
+		cb(arg, &e);
 		return;
 	}
 	w->cb = cb;
@@ -597,6 +599,11 @@ static bool retry_unavailable(struct etcd_req *r, CURLcode cc, const struct etcd
 	r->backoff_ms = r->backoff_ms ? r->backoff_ms * 2 : c->opts.backoff_min_ms;
 	if (r->backoff_ms > 1000)
 		r->backoff_ms = 1000;
+	/* The last round starts shortly before the deadline, never after it. */
+	if (now_ms(c) + 60 >= r->deadline_ms)
+		return false;
+	if (now_ms(c) + r->backoff_ms + 50 > r->deadline_ms)
+		r->backoff_ms = (unsigned)(r->deadline_ms - now_ms(c) - 50);
 	schedule_retry(r, r->backoff_ms);
 	return true;
 }
@@ -1059,7 +1066,7 @@ void etcd_client_close(etcd_client *c, void (*closed)(void *), void *arg)
 		free_req(c->auth_req);
 	c->auth_req = NULL;
 	c->auth_inflight = false;
-	notify_waiters(c, false);
+	notify_waiters(c, &e);
 	c->close_waits = 2;
 	uv_timer_stop(&c->retry_timer);
 	uv_close((uv_handle_t *)&c->retry_timer, on_retry_timer_closed);

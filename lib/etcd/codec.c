@@ -351,8 +351,11 @@ bool etcd_classify(CURLcode cc, const char *curl_msg, long http_status,
 	if (cc != CURLE_OK) {
 		etcd_error_set(err, ETCD_ERR_UNAVAILABLE, "%s",
 			       curl_msg && *curl_msg ? curl_msg : curl_easy_strerror(cc));
+		/* TLS identity problems do not heal by retrying: ours was refused ("alert
+		 * certificate required"), or the server's did not verify. */
 		if (cc == CURLE_SSL_CERTPROBLEM || cc == CURLE_SSL_CACERT_BADFILE ||
-		    cc == CURLE_PEER_FAILED_VERIFICATION)
+		    cc == CURLE_PEER_FAILED_VERIFICATION ||
+		    (curl_msg && strstr(curl_msg, "certificate")))
 			err->code = ETCD_ERR_AUTH;
 		return true;
 	}

@@ -114,9 +114,10 @@ const char *etcd_client_url(etcd_client *c, unsigned *index);
 void etcd_client_endpoint_failed(etcd_client *c, unsigned index, const char *why);
 const char *etcd_client_token(etcd_client *c);
 bool etcd_client_has_auth(const etcd_client *c);
-/* Ask for a fresh token (after "invalid auth token"); cb when done. */
-void etcd_client_reauth(etcd_client *c, const char *stale_token, void (*cb)(void *arg, bool ok),
-			void *arg);
+/* Ask for a fresh token (after "invalid auth token"); cb when done, with err NULL on
+ * success or why the login failed. */
+void etcd_client_reauth(etcd_client *c, const char *stale_token,
+			void (*cb)(void *arg, const struct etcd_error *err), void *arg);
 const struct etcd_tls *etcd_client_tls(const etcd_client *c);
 const struct etcd_client_opts *etcd_client_opts(const etcd_client *c);
 struct etcd_transport *etcd_client_transport(etcd_client *c);

@@ -132,13 +132,15 @@ static void snapshot_done(etcd_client *c, const struct etcd_result *res, void *a
 		return;
 	}
 	if (res->err.code != ETCD_OK) {
-		report_status(w, false, &res->err,
-			      res->err.code == ETCD_ERR_PERMISSION_DENIED);
-		if (res->err.code == ETCD_ERR_PERMISSION_DENIED) {
+		/* Refused credentials or permissions do not heal by retrying. */
+		bool fatal = res->err.code == ETCD_ERR_PERMISSION_DENIED ||
+			     res->err.code == ETCD_ERR_AUTH;
+
+		report_status(w, false, &res->err, fatal);
+		if (fatal)
 			set_state(w, W_STOPPED, res->err.msg);
-		} else {
+		else
 			schedule_reconnect(w, res->err.msg);
-		}
 		watch_unref(w);
 		return;
 	}
@@ -289,15 +291,20 @@ static bool process_lines(etcd_watch *w)
 	return keep;
 }
 
-static void after_reauth(void *arg, bool ok)
+static void after_reauth(void *arg, const struct etcd_error *err)
 {
 	etcd_watch *w = arg;
 
 	if (!w->canceled) {
-		if (ok)
+		if (!err) {
 			uv_timer_start(&w->timer, on_timer, 0, 0);
-		else
-			schedule_reconnect(w, "authentication failed");
+		} else if (err->code == ETCD_ERR_AUTH) {
+			/* etcd refused our user/password: retrying cannot help */
+			report_status(w, false, err, true);
+			set_state(w, W_STOPPED, err->msg);
+		} else {
+			schedule_reconnect(w, err->msg);
+		}
 	}
 	watch_unref(w); /* the waiter's reference */
 }
@@ -308,7 +315,7 @@ static void stream_ended(etcd_watch *w, CURLcode cc, long status)
 {
 	struct etcd_xfer *x = &w->x;
 	struct etcd_error err;
-	bool was_connected = w->state == W_CONNECTED;
+	bool was_connected = w->state == W_CONNECTED, retry_auth, fatal;
 
 	memset(&err, 0, sizeof(err));
 	if (w->canceled_by_server) {
@@ -317,10 +324,10 @@ static void stream_ended(etcd_watch *w, CURLcode cc, long status)
 		etcd_error_set(&err, ETCD_ERR_UNAVAILABLE, "%s", r);
 		if (w->compact_revision > 0 || strstr(r, "compacted"))
 			err.code = ETCD_ERR_COMPACTED;
-		else if (strstr(r, "invalid auth token"))
-			err.code = ETCD_ERR_AUTH;
-		else if (strstr(r, "permission denied") || strstr(r, "user name is empty") ||
+		else if (strstr(r, "invalid auth token") || strstr(r, "user name is empty") ||
 			 strstr(r, "authentication"))
+			err.code = ETCD_ERR_AUTH;
+		else if (strstr(r, "permission denied"))
 			err.code = ETCD_ERR_PERMISSION_DENIED;
 	} else if (!etcd_classify(cc, x->errbuf, status, x->resp, x->resp_len, &err)) {
 		etcd_error_set(&err, ETCD_ERR_UNAVAILABLE, "stream ended by the server");
@@ -328,8 +335,14 @@ static void stream_ended(etcd_watch *w, CURLcode cc, long status)
 	stop_stream(w);
 	w->created = false;
 	w->canceled_by_server = false;
+	/* Only an expired/invalid token can be cured (by logging in again); other
+	 * credential or permission refusals stop the watch. */
+	retry_auth = err.code == ETCD_ERR_AUTH && etcd_client_has_auth(w->c) &&
+		     strstr(err.msg, "invalid auth token");
+	fatal = err.code == ETCD_ERR_PERMISSION_DENIED ||
+		(err.code == ETCD_ERR_AUTH && !retry_auth);
 	if (was_connected || err.code != ETCD_ERR_UNAVAILABLE)
-		report_status(w, false, &err, err.code == ETCD_ERR_PERMISSION_DENIED);
+		report_status(w, false, &err, fatal);
 	if (w->canceled)
 		return;
 	switch (err.code) {
@@ -341,7 +354,7 @@ static void stream_ended(etcd_watch *w, CURLcode cc, long status)
 		take_snapshot(w, true);
 		return;
 	case ETCD_ERR_AUTH:
-		if (etcd_client_has_auth(w->c)) {
+		if (retry_auth) {
 			set_state(w, W_WAITING, "auth token refused; logging in again");
 			w->refs++;
 			etcd_client_reauth(w->c, w->token_used, after_reauth, w);
