@@ -60,11 +60,22 @@ void sync_clear(struct sync_result *r)
 
 struct deadline {
 	bool fired;
+	const bool *flag;
 };
 
 static void on_deadline(uv_timer_t *t)
 {
 	((struct deadline *)t->data)->fired = true;
+}
+
+/* Runs before the loop blocks in poll: if a callback run by a timer already set the
+ * flag, do not block (UV_RUN_ONCE would otherwise sleep until the next event). */
+static void on_prepare(uv_prepare_t *p)
+{
+	struct deadline *d = p->data;
+
+	if (*d->flag || d->fired)
+		uv_stop(p->loop);
 }
 
 static void on_closed(uv_handle_t *h)
@@ -75,14 +86,19 @@ static void on_closed(uv_handle_t *h)
 bool run_until(uv_loop_t *loop, const bool *flag, unsigned timeout_ms)
 {
 	uv_timer_t t;
-	struct deadline d = { false };
+	uv_prepare_t p;
+	struct deadline d = { false, flag };
 
 	uv_timer_init(loop, &t);
 	t.data = &d;
 	uv_timer_start(&t, on_deadline, timeout_ms, 0);
+	uv_prepare_init(loop, &p);
+	p.data = &d;
+	uv_prepare_start(&p, on_prepare);
 	while (!*flag && !d.fired)
 		uv_run(loop, UV_RUN_ONCE);
 	uv_close((uv_handle_t *)&t, on_closed);
+	uv_close((uv_handle_t *)&p, on_closed);
 	uv_run(loop, UV_RUN_NOWAIT);
 	return *flag;
 }
