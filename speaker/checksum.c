@@ -11,15 +11,17 @@
 /* Running sums c0, c1 over p[0..n) (ISO 8473 C.1). */
 static void fletcher_sums(const uint8_t *p, size_t n, uint32_t *c0, uint32_t *c1)
 {
-	uint32_t a = 0, b = 0;
+	/* One modulo at the end: b <= 255 n (n + 1) / 2, which fits 64 bits for any n
+	 * below 3e8 (a PDU is at most 65535 octets: b < 2^40). */
+	uint64_t a = 0, b = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		a = (a + p[i]) % 255;
-		b = (b + a) % 255;
+		a += p[i];
+		b += a;
 	}
-	*c0 = a;
-	*c1 = b;
+	*c0 = (uint32_t)(a % 255);
+	*c1 = (uint32_t)(b % 255);
 }
 
 static uint32_t mod255(int64_t v)
