@@ -37,6 +37,7 @@ struct etcd_watch {
 	int64_t last_rev;
 	struct etcd_xfer x;
 	bool x_active;
+	size_t scanned; /* bytes of x.resp known to hold no newline */
 	unsigned endpoint;
 	char *token_used;
 	uv_timer_t timer;
@@ -271,23 +272,28 @@ static bool handle_message(etcd_watch *w, const char *line, size_t len)
 static bool process_lines(etcd_watch *w)
 {
 	struct etcd_xfer *x = &w->x;
-	size_t start = 0;
+	size_t start = 0, from = w->scanned; /* resp[0..scanned) holds no '\n' */
 	bool keep = true;
 	char *nl;
 
 	while (keep && !w->canceled && x->resp &&
-	       (nl = memchr(x->resp + start, '\n', x->resp_len - start))) {
+	       (nl = memchr(x->resp + from, '\n', x->resp_len - from))) {
 		size_t len = (size_t)(nl - (x->resp + start));
 
 		if (len)
 			keep = handle_message(w, x->resp + start, len);
 		start += len + 1;
+		from = start;
 	}
-	if (!w->canceled && x->resp && start) {
+	if (w->canceled || !x->resp)
+		return keep;
+	if (start) {
 		memmove(x->resp, x->resp + start, x->resp_len - start);
 		x->resp_len -= start;
 		x->resp[x->resp_len] = '\0';
 	}
+	/* A large message arrives in many chunks: never rescan what is known. */
+	w->scanned = x->resp_len;
 	return keep;
 }
 
@@ -436,6 +442,7 @@ static void connect_stream(etcd_watch *w)
 	w->x.data_fn = on_stream_data;
 	w->x.done_fn = on_stream_done;
 	w->x.owner = w;
+	w->scanned = 0;
 	w->created = false;
 	w->canceled_by_server = false;
 	w->compact_revision = 0;
