@@ -12,133 +12,9 @@
 #include <string.h>
 
 #include "speaker/isis.h"
+#include "tests/support/isis_golden.h"
 
 static uint8_t buf[65536];
-static uint8_t buf2[65536];
-
-static const char *src_dir(void)
-{
-	const char *d = getenv("KVTE_SOURCE_DIR");
-
-	return d ? d : ".";
-}
-
-static bool updating(void)
-{
-	return getenv("KVTE_UPDATE_GOLDEN") != NULL;
-}
-
-static void write_file(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_msg(f != NULL, "cannot write %s", path);
-	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
-	fclose(f);
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	ck_assert_msg(f != NULL, "missing golden file %s (run with KVTE_UPDATE_GOLDEN=1)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return s;
-}
-
-static void check_golden(const char *name, const char *text)
-{
-	char path[4096];
-	char *want;
-
-	snprintf(path, sizeof(path), "%s/tests/golden/isis/%s.txt", src_dir(), name);
-	if (updating()) {
-		write_file(path, text, strlen(text));
-		return;
-	}
-	want = read_file(path);
-	ck_assert_str_eq(text, want);
-	free(want);
-}
-
-static void save_corpus(const char *name, const uint8_t *p, size_t n)
-{
-	char path[4096];
-
-	if (!updating())
-		return;
-	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/isis_pdu/%s.bin", src_dir(), name);
-	write_file(path, p, n);
-}
-
-static const char *err_str(const struct isis_err *e)
-{
-	static char s[256];
-
-	return isis_err_format(e, s, sizeof(s));
-}
-
-/* encode -> decode -> format == golden; decode -> encode == same bytes */
-static void roundtrip(const struct isis_pdu *built, const char *name, size_t pad)
-{
-	struct isis_pdu p;
-	struct isis_err e;
-	size_t n1 = 0, n2 = 0;
-	char *text, *text2;
-
-	ck_assert_int_eq(isis_pdu_encode(built, pad, buf, sizeof(buf), &n1), 0);
-	ck_assert_msg(isis_pdu_decode(buf, n1, &p, &e) == 0, "%s: %s", name, err_str(&e));
-	ck_assert_uint_eq(p.raw_len, n1);
-	ck_assert_mem_eq(p.raw, buf, n1);
-	ck_assert_uint_eq(p.pdu_len, n1);
-	text = isis_pdu_format(&p);
-	ck_assert_ptr_nonnull(text);
-	check_golden(name, text);
-	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf2, sizeof(buf2), &n2), 0);
-	ck_assert_uint_eq(n2, n1);
-	ck_assert_mem_eq(buf2, buf, n1);
-	/* formatting is a pure function of the struct */
-	text2 = isis_pdu_format(&p);
-	ck_assert_str_eq(text, text2);
-	save_corpus(name, buf, n1);
-	free(text);
-	free(text2);
-	isis_pdu_free(&p);
-}
-
-/* --- builders ---------------------------------------------------------------------- */
-
-static void sysid(uint8_t *out, unsigned node) /* 1921.6805.000N, as in the seed */
-{
-	const uint8_t id[6] = { 0x19, 0x21, 0x68, 0x05, 0x00, (uint8_t)node };
-
-	memcpy(out, id, 6);
-}
-
-static void v4(uint8_t *out, const char *s)
-{
-	ck_assert_int_eq(inet_pton(AF_INET, s, out), 1);
-}
-
-static void v6(uint8_t *out, const char *s)
-{
-	ck_assert_int_eq(inet_pton(AF_INET6, s, out), 1);
-}
-
-static uint32_t fbits(float f)
-{
-	uint32_t u;
-
-	memcpy(&u, &f, 4);
-	return u;
-}
 
 static void add_area_49_0002(struct isis_pdu *p)
 {
@@ -182,16 +58,16 @@ static void add_link(struct isis_tlv *t, unsigned nbr, unsigned metric, uint32_t
 	struct isis_ext_is *x = isis_tlv_item_add(t);
 	struct isis_subtlv *s;
 
-	sysid(x->id, nbr);
+	isis_test_sysid(x->id, nbr);
 	x->metric = metric;
 	sub(&x->sub, ISIS_SUB_ADMIN_GROUP)->v.u32 = group;
-	v4(sub(&x->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, local);
-	v4(sub(&x->sub, ISIS_SUB_IPV4_NBRADDR)->v.addr, remote);
-	sub(&x->sub, ISIS_SUB_MAX_BW)->v.u32 = fbits(125e6f); /* bytes/s */
-	sub(&x->sub, ISIS_SUB_MAX_RSV_BW)->v.u32 = fbits(125e6f);
+	isis_test_v4(sub(&x->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, local);
+	isis_test_v4(sub(&x->sub, ISIS_SUB_IPV4_NBRADDR)->v.addr, remote);
+	sub(&x->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(125e6f); /* bytes/s */
+	sub(&x->sub, ISIS_SUB_MAX_RSV_BW)->v.u32 = isis_test_fbits(125e6f);
 	s = sub(&x->sub, ISIS_SUB_UNRSV_BW);
 	for (int i = 0; i < 8; i++)
-		s->v.bw[i] = fbits(125e6f);
+		s->v.bw[i] = isis_test_fbits(125e6f);
 	sub(&x->sub, ISIS_SUB_TE_METRIC)->v.u32 = metric;
 	sub(&x->sub, ISIS_SUB_LINK_DELAY)->v.u32 = delay_us;
 	s = sub(&x->sub, ISIS_SUB_MINMAX_DELAY);
@@ -199,7 +75,7 @@ static void add_link(struct isis_tlv *t, unsigned nbr, unsigned metric, uint32_t
 	s->v.pair[1] = delay_us;
 	s = sub(&x->sub, ISIS_SUB_SRV6_ENDX);
 	s->v.sid.behavior = 5; /* End.X */
-	v6(s->v.sid.sid, "fc00:0:1:e000::");
+	isis_test_v6(s->v.sid.sid, "fc00:0:1:e000::");
 	s->v.sid.sid[7] = endx;
 }
 
@@ -207,7 +83,7 @@ static void add_ip(struct isis_tlv *t, const char *pfx, unsigned plen, uint32_t 
 {
 	struct isis_ext_ip *x = isis_tlv_item_add(t);
 
-	v4(x->prefix, pfx);
+	isis_test_v4(x->prefix, pfx);
 	x->plen = (uint8_t)plen;
 	x->metric = metric;
 }
@@ -216,7 +92,7 @@ static void add_ip6(struct isis_tlv *t, const char *pfx, unsigned plen, uint32_t
 {
 	struct isis_ipv6_reach *x = isis_tlv_item_add(t);
 
-	v6(x->prefix, pfx);
+	isis_test_v6(x->prefix, pfx);
 	x->plen = (uint8_t)plen;
 	x->metric = metric;
 }
@@ -229,11 +105,11 @@ static void add_locator(struct isis_pdu *p)
 	/* RFC 9352 9: SID structure sub-sub-TLV, LB 32 LN 16 function 16 argument 0 */
 	static const uint8_t structure[] = { 1, 4, 32, 16, 16, 0 };
 
-	v6(l->loc, "fc00:0:1::");
+	isis_test_v6(l->loc, "fc00:0:1::");
 	l->size = 48;
 	s = sub(&l->sub, ISIS_SUB_SRV6_END);
 	s->v.sid.behavior = 1; /* End */
-	v6(s->v.sid.sid, "fc00:0:1::");
+	isis_test_v6(s->v.sid.sid, "fc00:0:1::");
 	s->v.sid.sub_len = sizeof(structure);
 	memcpy(s->v.sid.sub, structure, sizeof(structure));
 }
@@ -248,18 +124,18 @@ static void build_r1(struct isis_pdu *p)
 
 	isis_pdu_init(p, ISIS_L2_LSP);
 	p->h.lsp.lifetime = 1199;
-	sysid(p->h.lsp.lsp_id, 1);
+	isis_test_sysid(p->h.lsp.lsp_id, 1);
 	p->h.lsp.seq = 8;
 	p->h.lsp.flags = 0x03; /* IS type: level 2 */
 	add_area_49_0002(p);
 	add_nlpids(p);
 	add_hostname(p, "r1");
-	v4(isis_tlv_add(p, ISIS_TLV_TE_ROUTER_ID)->u.router_id, "192.168.50.1");
-	v4(*(uint8_t (*)[4])isis_tlv_item_add(isis_tlv_add(p, ISIS_TLV_IP_IFADDR)), "192.168.50.1");
-	v6(*(uint8_t (*)[16])isis_tlv_item_add(isis_tlv_add(p, ISIS_TLV_IPV6_IFADDR)),
+	isis_test_v4(isis_tlv_add(p, ISIS_TLV_TE_ROUTER_ID)->u.router_id, "192.168.50.1");
+	isis_test_v4(*(uint8_t (*)[4])isis_tlv_item_add(isis_tlv_add(p, ISIS_TLV_IP_IFADDR)), "192.168.50.1");
+	isis_test_v6(*(uint8_t (*)[16])isis_tlv_item_add(isis_tlv_add(p, ISIS_TLV_IPV6_IFADDR)),
 	   "fc00:0:1::1");
 	t = isis_tlv_add(p, ISIS_TLV_ROUTER_CAP);
-	v4(t->u.cap.router_id, "192.168.50.1");
+	isis_test_v4(t->u.cap.router_id, "192.168.50.1");
 	s = sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
 	(void)s;
 	t = isis_tlv_add(p, ISIS_TLV_EXT_IS_REACH);
@@ -282,7 +158,7 @@ START_TEST(pdu_r1_lsp_golden)
 	size_t n = 0;
 
 	build_r1(&p);
-	roundtrip(&p, "r1_lsp", 0);
+	isis_test_roundtrip(&p, "r1_lsp", 0);
 	/* header fields survive, checksum verifies, lifetime is outside the checksum */
 	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf, sizeof(buf), &n), 0);
 	ck_assert(isis_lsp_checksum_ok(buf, n));
@@ -328,17 +204,17 @@ static void build_iih(struct isis_pdu *p)
 
 	isis_pdu_init(p, ISIS_P2P_IIH);
 	p->h.iih.circuit_type = 2;
-	sysid(p->h.iih.source, 1);
+	isis_test_sysid(p->h.iih.source, 1);
 	p->h.iih.hold_time = 30;
 	p->h.iih.circuit_id = 1;
 	add_area_49_0002(p);
 	add_nlpids(p);
-	v4(*(uint8_t (*)[4])isis_tlv_item_add(isis_tlv_add(p, ISIS_TLV_IP_IFADDR)), "100.65.0.2");
+	isis_test_v4(*(uint8_t (*)[4])isis_tlv_item_add(isis_tlv_add(p, ISIS_TLV_IP_IFADDR)), "100.65.0.2");
 	t = isis_tlv_add(p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 15;
 	t->u.p2p.state = 0;
 	t->u.p2p.ext_circuit_id = 3;
-	sysid(t->u.p2p.nbr_sysid, 2);
+	isis_test_sysid(t->u.p2p.nbr_sysid, 2);
 	t->u.p2p.nbr_ext_circuit_id = 4;
 }
 
@@ -349,7 +225,7 @@ START_TEST(pdu_p2p_iih_padded_golden)
 	size_t n = 0;
 
 	build_iih(&p);
-	roundtrip(&p, "p2p_iih", 1497);
+	isis_test_roundtrip(&p, "p2p_iih", 1497);
 	ck_assert_int_eq(isis_pdu_encode(&p, 1497, buf, sizeof(buf), &n), 0);
 	ck_assert_uint_eq(n, 1497);
 	ck_assert_uint_eq((unsigned)(buf[17] << 8 | buf[18]), 1497);
@@ -376,7 +252,7 @@ START_TEST(pdu_padding_every_size)
 	for (size_t to = base + 2; to < base + 800; to++) {
 		ck_assert_int_eq(isis_pdu_encode(&p, to, buf, sizeof(buf), &n), 0);
 		ck_assert_uint_eq(n, to);
-		ck_assert_msg(isis_pdu_decode(buf, n, &d, &e) == 0, "%zu: %s", to, err_str(&e));
+		ck_assert_msg(isis_pdu_decode(buf, n, &d, &e) == 0, "%zu: %s", to, isis_test_err_str(&e));
 		isis_pdu_free(&d);
 	}
 	/* no room */
@@ -389,7 +265,7 @@ static void lsp_entry(struct isis_tlv *t, unsigned node, uint32_t seq, uint16_t 
 {
 	struct isis_lsp_entry *l = isis_tlv_item_add(t);
 
-	sysid(l->lsp_id, node);
+	isis_test_sysid(l->lsp_id, node);
 	l->seq = seq;
 	l->checksum = ck;
 	l->lifetime = (uint16_t)(1000 + node);
@@ -401,31 +277,31 @@ START_TEST(pdu_csnp_psnp_golden)
 	struct isis_tlv *t;
 
 	isis_pdu_init(&p, ISIS_L2_CSNP);
-	sysid(p.h.snp.source, 1);
+	isis_test_sysid(p.h.snp.source, 1);
 	memset(p.h.snp.end, 0xff, ISIS_LSPID_LEN);
 	t = isis_tlv_add(&p, ISIS_TLV_LSP_ENTRIES);
 	for (unsigned i = 1; i <= 5; i++)
 		lsp_entry(t, i, i * 3, (uint16_t)(0x1000 * i + i));
-	roundtrip(&p, "l2_csnp", 0);
+	isis_test_roundtrip(&p, "l2_csnp", 0);
 	isis_pdu_free(&p);
 
 	isis_pdu_init(&p, ISIS_L1_CSNP);
-	sysid(p.h.snp.source, 2);
+	isis_test_sysid(p.h.snp.source, 2);
 	p.h.snp.start[5] = 1;
 	memset(p.h.snp.end, 0xff, ISIS_LSPID_LEN);
-	roundtrip(&p, "l1_csnp_empty", 0);
+	isis_test_roundtrip(&p, "l1_csnp_empty", 0);
 	isis_pdu_free(&p);
 
 	isis_pdu_init(&p, ISIS_L2_PSNP);
-	sysid(p.h.snp.source, 3);
+	isis_test_sysid(p.h.snp.source, 3);
 	lsp_entry(isis_tlv_add(&p, ISIS_TLV_LSP_ENTRIES), 1, 8, 0xabcd);
-	roundtrip(&p, "l2_psnp", 0);
+	isis_test_roundtrip(&p, "l2_psnp", 0);
 	isis_pdu_free(&p);
 
 	isis_pdu_init(&p, ISIS_L1_PSNP);
-	sysid(p.h.snp.source, 4);
+	isis_test_sysid(p.h.snp.source, 4);
 	lsp_entry(isis_tlv_add(&p, ISIS_TLV_LSP_ENTRIES), 2, 1, 0x1234);
-	roundtrip(&p, "l1_psnp", 0);
+	isis_test_roundtrip(&p, "l1_psnp", 0);
 	isis_pdu_free(&p);
 }
 END_TEST
@@ -436,14 +312,14 @@ START_TEST(pdu_l1_lsp_golden)
 
 	isis_pdu_init(&p, ISIS_L1_LSP);
 	p.h.lsp.lifetime = 900;
-	sysid(p.h.lsp.lsp_id, 5);
+	isis_test_sysid(p.h.lsp.lsp_id, 5);
 	p.h.lsp.lsp_id[6] = 1; /* pseudonode 1 */
 	p.h.lsp.lsp_id[7] = 2; /* fragment 2 */
 	p.h.lsp.seq = 0xdeadbeef;
 	p.h.lsp.flags = ISIS_LSP_OL | ISIS_LSP_P | 0x08 | 0x01;
 	add_area_49_0002(&p);
 	add_hostname(&p, "r5");
-	roundtrip(&p, "l1_lsp_pseudonode_ol", 0);
+	isis_test_roundtrip(&p, "l1_lsp_pseudonode_ol", 0);
 	isis_pdu_free(&p);
 }
 END_TEST
@@ -457,15 +333,15 @@ START_TEST(pdu_purge_golden)
 	size_t n = 0;
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
-	sysid(p.h.lsp.lsp_id, 2);
+	isis_test_sysid(p.h.lsp.lsp_id, 2);
 	p.h.lsp.seq = 9;
 	p.h.lsp.flags = 0x03;
 	t = isis_tlv_add(&p, ISIS_TLV_PURGE_ORIG);
 	t->u.purge.count = 2;
-	sysid(t->u.purge.sysid[0], 1);
-	sysid(t->u.purge.sysid[1], 3);
+	isis_test_sysid(t->u.purge.sysid[0], 1);
+	isis_test_sysid(t->u.purge.sysid[1], 3);
 	add_hostname(&p, "r1");
-	roundtrip(&p, "l2_lsp_purge", 0);
+	isis_test_roundtrip(&p, "l2_lsp_purge", 0);
 	/* ISO 10589 7.3.16.4: the checksum of a purge is not checked */
 	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf, sizeof(buf), &n), 0);
 	buf[25] ^= 0x55;
@@ -475,9 +351,9 @@ START_TEST(pdu_purge_golden)
 	/* a bare purge (no TLVs at all) is fine too */
 	isis_pdu_free(&p);
 	isis_pdu_init(&p, ISIS_L2_LSP);
-	sysid(p.h.lsp.lsp_id, 2);
+	isis_test_sysid(p.h.lsp.lsp_id, 2);
 	p.h.lsp.seq = 10;
-	roundtrip(&p, "l2_lsp_purge_bare", 0);
+	isis_test_roundtrip(&p, "l2_lsp_purge_bare", 0);
 	isis_pdu_free(&p);
 }
 END_TEST
@@ -573,13 +449,13 @@ START_TEST(pdu_malformed_tlvs)
 
 	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == -EBADMSG, "%s decoded", c->name);
 	ck_assert_msg(e.reason && strcmp(e.reason, c->reason) == 0, "%s: got %s", c->name,
-		      err_str(&e));
-	ck_assert_msg(e.offset == c->offset, "%s: %s", c->name, err_str(&e));
-	ck_assert_msg(e.tlv == c->tlv && e.sub == c->sub, "%s: %s", c->name, err_str(&e));
+		      isis_test_err_str(&e));
+	ck_assert_msg(e.offset == c->offset, "%s: %s", c->name, isis_test_err_str(&e));
+	ck_assert_msg(e.tlv == c->tlv && e.sub == c->sub, "%s: %s", c->name, isis_test_err_str(&e));
 	ck_assert_ptr_null(p.raw);
 	ck_assert_ptr_null(p.tlvs);
 	snprintf(name, sizeof(name), "bad_%s", c->name);
-	save_corpus(name, pdu, n);
+	isis_test_save_corpus(name, pdu, n);
 }
 END_TEST
 
@@ -635,13 +511,13 @@ START_TEST(pdu_malformed_headers)
 	b[10] = b[11] = 0;
 	ck_assert_int_eq(isis_pdu_decode(b, n, &p, &e), -EBADMSG);
 	ck_assert_int_eq(e.tlv, ISIS_TLV_AREA);
-	save_corpus("bad_purge_with_content", b, n);
+	isis_test_save_corpus("bad_purge_with_content", b, n);
 	memcpy(b, good, n);
 	/* an LSP header with nothing after it */
 	n = lsp_with(NULL, 0, b);
 	memcpy(good, b, n);
 	EXPECT(n, "LSP with no TLVs", 27);
-	save_corpus("bad_lsp_no_tlvs", good, n);
+	isis_test_save_corpus("bad_lsp_no_tlvs", good, n);
 	isis_pdu_free(&r1);
 
 	/* the IIH's PDU length field sits at offset 17 */

@@ -12,133 +12,10 @@
 #include <string.h>
 
 #include "speaker/isis.h"
+#include "tests/support/isis_golden.h"
 
 static uint8_t buf[65536];
 static uint8_t buf2[65536];
-
-static const char *src_dir(void)
-{
-	const char *d = getenv("KVTE_SOURCE_DIR");
-
-	return d ? d : ".";
-}
-
-static bool updating(void)
-{
-	return getenv("KVTE_UPDATE_GOLDEN") != NULL;
-}
-
-static void write_file(const char *path, const void *p, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_msg(f != NULL, "cannot write %s", path);
-	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
-	fclose(f);
-}
-
-static char *read_file(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *s;
-	long n;
-
-	ck_assert_msg(f != NULL, "missing golden file %s (run with KVTE_UPDATE_GOLDEN=1)", path);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	s = calloc(1, (size_t)n + 1);
-	ck_assert_uint_eq(fread(s, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return s;
-}
-
-static void check_golden(const char *name, const char *text)
-{
-	char path[4096];
-	char *want;
-
-	snprintf(path, sizeof(path), "%s/tests/golden/isis/%s.txt", src_dir(), name);
-	if (updating()) {
-		write_file(path, text, strlen(text));
-		return;
-	}
-	want = read_file(path);
-	ck_assert_str_eq(text, want);
-	free(want);
-}
-
-static void save_corpus(const char *name, const uint8_t *p, size_t n)
-{
-	char path[4096];
-
-	if (!updating())
-		return;
-	snprintf(path, sizeof(path), "%s/tests/fuzz/corpus/isis_pdu/%s.bin", src_dir(), name);
-	write_file(path, p, n);
-}
-
-static const char *err_str(const struct isis_err *e)
-{
-	static char s[256];
-
-	return isis_err_format(e, s, sizeof(s));
-}
-
-/* encode -> decode -> format == golden; decode -> encode == same bytes */
-static void roundtrip(const struct isis_pdu *built, const char *name, size_t pad)
-{
-	struct isis_pdu p;
-	struct isis_err e;
-	size_t n1 = 0, n2 = 0;
-	char *text, *text2;
-
-	ck_assert_int_eq(isis_pdu_encode(built, pad, buf, sizeof(buf), &n1), 0);
-	ck_assert_msg(isis_pdu_decode(buf, n1, &p, &e) == 0, "%s: %s", name, err_str(&e));
-	ck_assert_uint_eq(p.raw_len, n1);
-	ck_assert_mem_eq(p.raw, buf, n1);
-	ck_assert_uint_eq(p.pdu_len, n1);
-	text = isis_pdu_format(&p);
-	ck_assert_ptr_nonnull(text);
-	check_golden(name, text);
-	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf2, sizeof(buf2), &n2), 0);
-	ck_assert_uint_eq(n2, n1);
-	ck_assert_mem_eq(buf2, buf, n1);
-	/* formatting is a pure function of the struct */
-	text2 = isis_pdu_format(&p);
-	ck_assert_str_eq(text, text2);
-	save_corpus(name, buf, n1);
-	free(text);
-	free(text2);
-	isis_pdu_free(&p);
-}
-
-/* --- builders ---------------------------------------------------------------------- */
-
-static void sysid(uint8_t *out, unsigned node) /* 1921.6805.000N, as in the seed */
-{
-	const uint8_t id[6] = { 0x19, 0x21, 0x68, 0x05, 0x00, (uint8_t)node };
-
-	memcpy(out, id, 6);
-}
-
-static void v4(uint8_t *out, const char *s)
-{
-	ck_assert_int_eq(inet_pton(AF_INET, s, out), 1);
-}
-
-static void v6(uint8_t *out, const char *s)
-{
-	ck_assert_int_eq(inet_pton(AF_INET6, s, out), 1);
-}
-
-static uint32_t fbits(float f)
-{
-	uint32_t u;
-
-	memcpy(&u, &f, 4);
-	return u;
-}
 
 
 static struct isis_subtlv *sub(struct isis_subtlvs *s, uint8_t type)
@@ -199,7 +76,7 @@ START_TEST(tlv_every_type_golden)
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
 	p.h.lsp.lifetime = 65535;
-	sysid(p.h.lsp.lsp_id, 9);
+	isis_test_sysid(p.h.lsp.lsp_id, 9);
 	p.h.lsp.seq = 0xffffffff;
 	p.h.lsp.flags = 0x0b;
 	p.max_areas = 3;
@@ -224,23 +101,23 @@ START_TEST(tlv_every_type_golden)
 	memcpy(t->u.auth.bytes, "secret", 6);
 	t = add(&p, ISIS_TLV_PURGE_ORIG);
 	t->u.purge.count = 1;
-	sysid(t->u.purge.sysid[0], 4);
+	isis_test_sysid(t->u.purge.sysid[0], 4);
 	t = add(&p, ISIS_TLV_EXT_IS_REACH);
 	is = item(t);
-	sysid(is->id, 2);
+	isis_test_sysid(is->id, 2);
 	is->id[6] = 3;
 	is->metric = 0xfffffe;
 	s = sub(&is->sub, ISIS_SUB_LINK_ID);
 	s->v.pair[0] = 7, s->v.pair[1] = 9;
-	v6(sub(&is->sub, ISIS_SUB_IPV6_IFADDR)->v.addr, "fc00:12::1");
-	v6(sub(&is->sub, ISIS_SUB_IPV6_NBRADDR)->v.addr, "fc00:12::2");
-	sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = fbits(1.25e9f);
+	isis_test_v6(sub(&is->sub, ISIS_SUB_IPV6_IFADDR)->v.addr, "fc00:12::1");
+	isis_test_v6(sub(&is->sub, ISIS_SUB_IPV6_NBRADDR)->v.addr, "fc00:12::2");
+	sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(1.25e9f);
 	sub(&is->sub, ISIS_SUB_LINK_DELAY)->v.u32 = 0x80000000u | 1234;
 	s = sub(&is->sub, ISIS_SUB_MINMAX_DELAY);
 	s->v.pair[0] = 0x80000000u | 1000, s->v.pair[1] = 2000;
 	s = sub(&is->sub, ISIS_SUB_SRV6_ENDX);
 	s->v.sid.flags = 0xe0, s->v.sid.algo = 128, s->v.sid.weight = 9, s->v.sid.behavior = 6;
-	v6(s->v.sid.sid, "fc00:0:9:e003::");
+	isis_test_v6(s->v.sid.sid, "fc00:0:9:e003::");
 	s->v.sid.sub_len = 6;
 	memcpy(s->v.sid.sub, "\x01\x04\x20\x10\x10\x00", 6);
 	s = sub(&is->sub, 200); /* unknown: kept */
@@ -249,36 +126,36 @@ START_TEST(tlv_every_type_golden)
 	t = add(&p, ISIS_TLV_SRV6_LOCATOR);
 	t->u.mtid = 2;
 	l = item(t);
-	v6(l->loc, "fc00:0:9::");
+	isis_test_v6(l->loc, "fc00:0:9::");
 	l->size = 64;
 	l->metric = 10;
 	l->flags = 0x80;
 	l->algo = 128;
 	l = item(t);
-	v6(l->loc, "fc00:0:9:8000::");
+	isis_test_v6(l->loc, "fc00:0:9:8000::");
 	l->size = 33; /* odd size: five octets on the wire */
 	t = add(&p, ISIS_TLV_IP_INT_REACH);
 	n4 = item(t);
 	memcpy(n4->metric, "\x0a\x80\x80\x80", 4);
-	v4(n4->addr, "10.0.0.0");
-	v4(n4->mask, "255.255.255.0");
+	isis_test_v4(n4->addr, "10.0.0.0");
+	isis_test_v4(n4->mask, "255.255.255.0");
 	n4 = item(t);
 	memcpy(n4->metric, "\xbf\x00\x00\x00", 4); /* U/D set, metric 63 */
-	v4(n4->addr, "10.1.0.0");
-	v4(n4->mask, "255.0.255.0"); /* not contiguous */
+	isis_test_v4(n4->addr, "10.1.0.0");
+	isis_test_v4(n4->mask, "255.0.255.0"); /* not contiguous */
 	t = add(&p, ISIS_TLV_IP_EXT_REACH);
 	n4 = item(t);
 	memcpy(n4->metric, "\x4a\x80\x80\x80", 4);
-	v4(n4->addr, "172.16.0.0");
-	v4(n4->mask, "255.240.0.0");
+	isis_test_v4(n4->addr, "172.16.0.0");
+	isis_test_v4(n4->mask, "255.240.0.0");
 	t = add(&p, ISIS_TLV_PROTOCOLS);
 	*(uint8_t *)item(t) = 0x81;
 	t = add(&p, ISIS_TLV_EXT_IP_REACH);
 	ip = item(t);
-	v4(ip->prefix, "0.0.0.0");
+	isis_test_v4(ip->prefix, "0.0.0.0");
 	ip->metric = 1;
 	ip = item(t);
-	v4(ip->prefix, "10.9.8.7"); /* host bits beyond /20 are kept as sent */
+	isis_test_v4(ip->prefix, "10.9.8.7"); /* host bits beyond /20 are kept as sent */
 	ip->plen = 20;
 	ip->down = true;
 	ip->metric = 0xfe000000;
@@ -286,25 +163,25 @@ START_TEST(tlv_every_type_golden)
 	s->len = 1;
 	s->v.raw[0] = 0x40;
 	ip = item(t);
-	v4(ip->prefix, "10.0.0.0");
+	isis_test_v4(ip->prefix, "10.0.0.0");
 	ip->plen = 8;
 	ip->has_sub = true; /* S bit with an empty sub-TLV block */
 	t = add(&p, ISIS_TLV_HOSTNAME);
 	t->u.hostname.len = 6;
 	memcpy(t->u.hostname.name, "r\\9\x01\xffz", 6);
 	t = add(&p, ISIS_TLV_SRLG);
-	sysid(t->u.srlg.id, 2);
+	isis_test_sysid(t->u.srlg.id, 2);
 	t->u.srlg.flags = 1;
-	v4(t->u.srlg.local, "100.65.0.2");
-	v4(t->u.srlg.remote, "100.65.0.3");
+	isis_test_v4(t->u.srlg.local, "100.65.0.2");
+	isis_test_v4(t->u.srlg.remote, "100.65.0.3");
 	t->u.srlg.n = 3;
 	t->u.srlg.v = calloc(3, sizeof(uint32_t));
 	t->u.srlg.v[0] = 10, t->u.srlg.v[1] = 20, t->u.srlg.v[2] = 4000000000u;
 	t = add(&p, ISIS_TLV_IPV6_REACH);
 	ip6 = item(t);
-	v6(ip6->prefix, "::");
+	isis_test_v6(ip6->prefix, "::");
 	ip6 = item(t);
-	v6(ip6->prefix, "2001:db8::");
+	isis_test_v6(ip6->prefix, "2001:db8::");
 	ip6->plen = 33;
 	ip6->flags = ISIS_IP6_U | ISIS_IP6_X | 0x01;
 	ip6->metric = 77;
@@ -320,9 +197,9 @@ START_TEST(tlv_every_type_golden)
 	t = add(&p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 11;
 	t->u.p2p.state = 7;
-	sysid(t->u.p2p.nbr_sysid, 1);
+	isis_test_sysid(t->u.p2p.nbr_sysid, 1);
 	t = add(&p, ISIS_TLV_ROUTER_CAP);
-	v4(t->u.cap.router_id, "192.168.50.9");
+	isis_test_v4(t->u.cap.router_id, "192.168.50.9");
 	t->u.cap.flags = 0x03 | 0x80;
 	s = sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
 	s->v.srv6_cap.flags = 0x4000;
@@ -334,7 +211,7 @@ START_TEST(tlv_every_type_golden)
 	memcpy(t->u.opaque.bytes, "\xde\xad\x00", 3);
 	t = add(&p, ISIS_TLV_PADDING);
 	t->u.opaque.len = 4;
-	roundtrip(&p, "every_tlv", 0);
+	isis_test_roundtrip(&p, "every_tlv", 0);
 	isis_pdu_free(&p);
 }
 END_TEST
@@ -359,7 +236,7 @@ START_TEST(tlv_unknown_kept_opaque)
 	size_t n = lsp_with(tlvs, sizeof(tlvs), pdu), m = 0;
 	char *text;
 
-	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == 0, "%s", err_str(&e));
+	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == 0, "%s", isis_test_err_str(&e));
 	ck_assert_uint_eq(p.ntlvs, 6);
 	ck_assert_uint_eq(p.tlvs[0].type, 251);
 	ck_assert_uint_eq(p.tlvs[0].u.opaque.len, 4);
@@ -370,8 +247,8 @@ START_TEST(tlv_unknown_kept_opaque)
 	ck_assert_uint_eq(m, n);
 	ck_assert_mem_eq(out, pdu, n);
 	text = isis_pdu_format(&p);
-	check_golden("opaque", text);
-	save_corpus("opaque", pdu, n);
+	isis_test_check_golden("opaque", text);
+	isis_test_save_corpus("opaque", pdu, n);
 	free(text);
 	isis_pdu_free(&p);
 }
@@ -389,13 +266,13 @@ START_TEST(tlv_split_long_lists)
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
 	p.h.lsp.lifetime = 1200;
-	sysid(p.h.lsp.lsp_id, 1);
+	isis_test_sysid(p.h.lsp.lsp_id, 1);
 	p.h.lsp.seq = 1;
 	t = add(&p, ISIS_TLV_EXT_IS_REACH);
 	for (unsigned i = 0; i < 40; i++) {
 		struct isis_ext_is *x = item(t);
 
-		sysid(x->id, i);
+		isis_test_sysid(x->id, i);
 		x->metric = i;
 		sub(&x->sub, ISIS_SUB_TE_METRIC)->v.u32 = i * 10;
 		sub(&x->sub, ISIS_SUB_ADMIN_GROUP)->v.u32 = i;
@@ -478,7 +355,7 @@ START_TEST(tlv_decoded_values)
 	size_t n = lsp_with(tlvs, sizeof(tlvs), pdu);
 	float f;
 
-	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == 0, "%s", err_str(&e));
+	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == 0, "%s", isis_test_err_str(&e));
 	ck_assert_uint_eq(p.tlvs[0].it.is[0].metric, 0x010203);
 	memcpy(&f, &p.tlvs[0].it.is[0].sub.v[0].v.u32, 4);
 	ck_assert(f == 125e6f);
