@@ -41,53 +41,6 @@ static bool h_started;
 static uv_loop_t loop;
 static etcd_client *cl[MAX_CLIENTS];
 
-/* ---- waiting ------------------------------------------------------------------------- */
-
-/* etcd_sync's run_until()/sync_wait() can sleep until their deadline when the awaited
- * callback runs in the timer phase of a UV_RUN_ONCE iteration (libuv 1.44 runs timers
- * before it blocks in poll), which a request completed from inside curl's timer or the
- * client's retry timer does. These tests wait with a 10 ms polling timer instead, so a
- * flag set anywhere is seen within 10 ms and measured durations stay honest. */
-struct cond_wait {
-	const bool *flag;
-	bool met;
-};
-
-static void cond_poll(uv_timer_t *t)
-{
-	struct cond_wait *cw = t->data;
-
-	if (*cw->flag)
-		cw->met = true;
-}
-
-static void cond_closed(uv_handle_t *hd)
-{
-	(void)hd;
-}
-
-/* Run the loop until *flag or timeout_ms; returns *flag. */
-static bool await_flag(const bool *flag, unsigned timeout_ms)
-{
-	struct cond_wait cw = { flag, *flag };
-	uv_timer_t t;
-
-	if (cw.met)
-		return true;
-	uv_timer_init(&loop, &t);
-	t.data = &cw;
-	uv_timer_start(&t, cond_poll, 10, 10);
-	run_until(&loop, &cw.met, timeout_ms);
-	uv_close((uv_handle_t *)&t, cond_closed);
-	uv_run(&loop, UV_RUN_NOWAIT);
-	return *flag;
-}
-
-static bool await_res(struct sync_result *r, unsigned timeout_ms)
-{
-	return await_flag(&r->done, timeout_ms);
-}
-
 /* ---- log capture ---------------------------------------------------------------------- */
 
 static FILE *cap_f;
@@ -323,7 +276,7 @@ static int64_t put_ok(etcd_client *c, const char *key, const char *value)
 	int64_t rev;
 
 	ck_assert_int_eq(etcd_put(c, key, value, strlen(value), NULL, sync_cb, &r), 0);
-	ck_assert(await_res(&r, 15000));
+	ck_assert(sync_wait(&loop, &r, 15000));
 	ck_assert_msg(r.code == ETCD_OK, "put %s: %s (%s)", key, etcd_errc_name(r.code), r.msg);
 	rev = r.revision;
 	sync_clear(&r);
@@ -374,14 +327,14 @@ START_TEST(auth_prefix_role_allows_inside_denies_outside)
 	/* inside the prefix: put, get, range, txn */
 	put_ok(c, "/kvte/a", "1");
 	ck_assert_int_eq(etcd_get(c, "/kvte/a", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_OK, "get /kvte/a", NULL);
 	ck_assert_uint_eq(r.n_kvs, 1);
 	ck_assert_str_eq(r.values[0], "1");
 	sync_clear(&r);
 	ck_assert_int_eq(etcd_range(c, "/kvte/", &(struct etcd_range_opts){ .prefix = true },
 				    sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_OK, "range /kvte/*", NULL);
 	ck_assert_uint_eq(r.n_kvs, 1);
 	sync_clear(&r);
@@ -390,28 +343,28 @@ START_TEST(auth_prefix_role_allows_inside_denies_outside)
 	etcd_txn_put(t, ETCD_SUCCESS, "/kvte/t0", "created", 7, 0);
 	etcd_txn_put(t, ETCD_SUCCESS, "/kvte/t1", "also", 4, 0);
 	ck_assert_int_eq(etcd_txn_commit(c, t, ETCD_TXN_ATOMIC, sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_OK, "txn inside /kvte/", NULL);
 	ck_assert(r.succeeded);
 	sync_clear(&r);
 
 	/* outside: put, get, range, and a range wider than the prefix */
 	ck_assert_int_eq(etcd_put(c, "/other/x", "1", 1, NULL, sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_PERMISSION_DENIED, "put /other/x", "permission denied");
 	sync_clear(&r);
 	ck_assert_int_eq(etcd_get(c, "/other/x", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_PERMISSION_DENIED, "get /other/x", "permission denied");
 	sync_clear(&r);
 	ck_assert_int_eq(etcd_range(c, "/other/", &(struct etcd_range_opts){ .prefix = true },
 				    sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_PERMISSION_DENIED, "range /other/*", "permission denied");
 	sync_clear(&r);
 	ck_assert_int_eq(etcd_range(c, "/kv", &(struct etcd_range_opts){ .prefix = true },
 				    sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_PERMISSION_DENIED, "range /kv* (wider than /kvte/)",
 		    "permission denied");
 	sync_clear(&r);
@@ -421,11 +374,11 @@ START_TEST(auth_prefix_role_allows_inside_denies_outside)
 	etcd_txn_put(t, ETCD_SUCCESS, "/kvte/t2", "allowed", 7, 0);
 	etcd_txn_put(t, ETCD_SUCCESS, "/other/t2", "forbidden", 9, 0);
 	ck_assert_int_eq(etcd_txn_commit(c, t, ETCD_TXN_ATOMIC, sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_PERMISSION_DENIED, "txn with /other/t2", "permission denied");
 	sync_clear(&r);
 	ck_assert_int_eq(etcd_get(c, "/kvte/t2", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_NOT_FOUND, "get /kvte/t2 after the refused txn", NULL);
 	sync_clear(&r);
 
@@ -450,20 +403,20 @@ START_TEST(auth_watch_forbidden_prefix_is_fatal)
 	watch(c, snap_w, "/other/", 0);
 	watch(c, stream_w, "/other/", rev + 1);
 	watch(c, good, "/kvte/w/", 0);
-	ck_assert(await_flag(&snap_w->fatal, 10000));
-	ck_assert(await_flag(&stream_w->fatal, 10000));
-	ck_assert(await_flag(&good->connected, 10000));
+	ck_assert(run_until(&loop, &snap_w->fatal, 10000));
+	ck_assert(run_until(&loop, &stream_w->fatal, 10000));
+	ck_assert(run_until(&loop, &good->connected, 10000));
 
 	/* writes on both sides; the allowed watch sees its key, the others nothing */
 	ctl_ok("put /other/x", "put", "/other/x", "1", NULL);
 	good->wait_key = "/kvte/w/x";
 	put_ok(c, "/kvte/w/x", "1");
-	ck_assert(await_flag(&good->saw_key, 10000));
+	ck_assert(run_until(&loop, &good->saw_key, 10000));
 	ctl_ok("put /other/y", "put", "/other/y", "2", NULL);
 	good->saw_key = false;
 	good->wait_key = "/kvte/w/y";
 	put_ok(c, "/kvte/w/y", "2");
-	ck_assert(await_flag(&good->saw_key, 10000));
+	ck_assert(run_until(&loop, &good->saw_key, 10000));
 
 	ck_assert_msg(snap_w->last_code == ETCD_ERR_PERMISSION_DENIED, "snapshot watch: %s (%s)",
 		      etcd_errc_name(snap_w->last_code), snap_w->last_msg);
@@ -503,25 +456,25 @@ START_TEST(auth_wrong_password_and_no_credentials)
 	bad = client(0, USER, "not-the-password", NULL);
 	ck_assert_int_eq(etcd_put(bad, "/kvte/a", "1", 1, NULL, sync_cb, &r), 0);
 	ck_assert_int_eq(etcd_get(bad, "/kvte/a", sync_cb, &r2), 0);
-	ck_assert(await_res(&r, 10000));
-	ck_assert(await_res(&r2, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
+	ck_assert(sync_wait(&loop, &r2, 10000));
 	expect_code(&r, ETCD_ERR_AUTH, "put with a wrong password", "authentication");
 	expect_code(&r2, ETCD_ERR_AUTH, "queued get with a wrong password", "authentication");
 	sync_clear(&r);
 	sync_clear(&r2);
 	/* a later request tries again and fails the same way (no hang, no stale state) */
 	ck_assert_int_eq(etcd_put(bad, "/kvte/b", "1", 1, NULL, sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_AUTH, "second put with a wrong password", "authentication");
 	sync_clear(&r);
 
 	anon = client(1, NULL, NULL, NULL);
 	ck_assert_int_eq(etcd_put(anon, "/kvte/a", "1", 1, NULL, sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_AUTH, "put without credentials", "user name is empty");
 	sync_clear(&r);
 	ck_assert_int_eq(etcd_get(anon, "/kvte/a", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_ERR_AUTH, "get without credentials", "user name is empty");
 	sync_clear(&r);
 }
@@ -551,9 +504,9 @@ START_TEST(auth_watch_bad_credentials_is_fatal)
 	watch(anon, anon_snap, "/kvte/", 0);
 	watch(anon, anon_stream, "/kvte/", 1);
 	/* all three run at once: 10 s in all */
-	await_flag(&bad_snap->fatal, 10000);
-	await_flag(&anon_snap->fatal, 1000);
-	await_flag(&anon_stream->fatal, 1000);
+	run_until(&loop, &bad_snap->fatal, 10000);
+	run_until(&loop, &anon_snap->fatal, 1000);
+	run_until(&loop, &anon_stream->fatal, 1000);
 	ok1 = bad_snap->fatal && bad_snap->last_code == ETCD_ERR_AUTH && bad_snap->n_status == 1;
 	ok2 = anon_snap->fatal && anon_snap->last_code == ETCD_ERR_AUTH && anon_snap->n_status == 1;
 	ok3 = anon_stream->fatal && anon_stream->last_code == ETCD_ERR_AUTH &&
@@ -591,7 +544,7 @@ START_TEST(auth_token_expiry_relogs_in_once)
 	ck_assert_msg(count_substr(cap_buf, "authenticated as") == 2,
 		      "want exactly one re-login, log:\n%s", cap_buf);
 	ck_assert_int_eq(etcd_get(c, "/kvte/ttl/a", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_OK, "get after the re-login", NULL);
 	sync_clear(&r);
 	fflush(cap_f);
@@ -610,10 +563,10 @@ START_TEST(auth_watch_survives_restart)
 	c = client(0, USER, PASSWORD, NULL);
 	put_ok(c, "/kvte/rs/pre", "0");
 	watch(c, wr, "/kvte/rs/", 0);
-	ck_assert(await_flag(&wr->connected, 10000));
+	ck_assert(run_until(&loop, &wr->connected, 10000));
 	wr->wait_key = "/kvte/rs/before";
 	rev_before = put_ok(c, "/kvte/rs/before", "1");
-	ck_assert(await_flag(&wr->saw_key, 10000));
+	ck_assert(run_until(&loop, &wr->saw_key, 10000));
 	ck_assert_uint_eq(count_substr(cap_buf, "authenticated as"), 1);
 
 	/* Time is the point: etcd's backend commits every 100 ms. Killed before that, etcd
@@ -621,14 +574,14 @@ START_TEST(auth_watch_survives_restart)
 	 * stays valid (seen with 3.4.23); after it, every token dies with the process. */
 	run_for(&loop, 1000);
 	ck_assert_msg(etcd_harness_kill_member(&h, 0, SIGKILL) == 0, "kill: %s", h.err);
-	ck_assert(await_flag(&wr->disconnected, 10000));
+	ck_assert(run_until(&loop, &wr->disconnected, 10000));
 	ck_assert_msg(etcd_harness_restart_member(&h, 0) == 0, "restart: %s", h.err);
 
 	/* every token died with etcd: the put and the watch must both log in again */
 	wr->saw_key = false;
 	wr->wait_key = "/kvte/rs/after";
 	rev_after = put_ok(c, "/kvte/rs/after", "2");
-	ck_assert_msg(await_flag(&wr->saw_key, 20000),
+	ck_assert_msg(run_until(&loop, &wr->saw_key, 20000),
 		      "watch did not deliver the put made after the restart (last status %s: %s, "
 		      "connected %d)", etcd_errc_name(wr->last_code), wr->last_msg,
 		      etcd_watch_connected(wr->w));
@@ -669,17 +622,17 @@ START_TEST(tls_put_get_watch_with_client_cert)
 	c = client(0, NULL, NULL, &co);
 	put_ok(c, "/t/tls/a", "secret");
 	ck_assert_int_eq(etcd_get(c, "/t/tls/a", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_OK, "get over TLS", NULL);
 	ck_assert_str_eq(r.values[0], "secret");
 	sync_clear(&r);
 
 	watch(c, wr, "/t/tls/", 0);
-	ck_assert(await_flag(&wr->connected, 10000));
+	ck_assert(run_until(&loop, &wr->connected, 10000));
 	ck_assert_uint_eq(wr->snap_n, 1);
 	wr->wait_key = "/t/tls/b";
 	rev = put_ok(c, "/t/tls/b", "2");
-	ck_assert(await_flag(&wr->saw_key, 10000));
+	ck_assert(run_until(&loop, &wr->saw_key, 10000));
 	ck_assert_uint_eq(wr->n_ev, 1);
 	ck_assert_int_eq(wr->ev[0].rev, rev);
 	ck_assert_str_eq(wr->ev[0].value, "2");
@@ -705,7 +658,7 @@ START_TEST(tls_without_client_cert_fails_in_time)
 	uv_update_time(&loop);
 	t0 = uv_now(&loop);
 	ck_assert_int_eq(etcd_get(c, "/t/tls/x", sync_cb, &r), 0);
-	ck_assert(await_res(&r, 10000));
+	ck_assert(sync_wait(&loop, &r, 10000));
 	took = uv_now(&loop) - t0;
 	fprintf(stderr, "tls with an untrusted server: %s after %" PRIu64 " ms: %s\n",
 		etcd_errc_name(r.code), took, r.msg);
@@ -722,7 +675,7 @@ START_TEST(tls_without_client_cert_fails_in_time)
 	uv_update_time(&loop);
 	t0 = uv_now(&loop);
 	ck_assert_int_eq(etcd_put(c, "/t/tls/nocert", "1", 1, NULL, sync_cb, &r), 0);
-	ck_assert_msg(await_res(&r, 10000), "no answer within 10 s");
+	ck_assert_msg(sync_wait(&loop, &r, 10000), "no answer within 10 s");
 	took = uv_now(&loop) - t0;
 	fprintf(stderr, "tls without client cert: %s after %" PRIu64 " ms: %s\n",
 		etcd_errc_name(r.code), took, r.msg);

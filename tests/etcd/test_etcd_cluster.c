@@ -66,11 +66,8 @@ static void capture_stop(void)
 
 /* ---- waiting ------------------------------------------------------------------------- */
 
-/* etcd_sync's run_until()/sync_wait() can sleep until their deadline when the awaited
- * callback runs in the timer phase of a UV_RUN_ONCE iteration (libuv 1.44 runs timers
- * before it blocks in poll), which a request completed from inside curl's timer or the
- * client's retry timer does. These tests wait with a 10 ms polling timer instead, so a
- * condition is seen within 10 ms and measured durations stay honest. */
+/* Conditions that are not a single flag (counts reaching a value) are polled every
+ * 10 ms; single flags use etcd_sync's run_until/sync_wait. */
 struct cond_wait {
 	bool (*pred)(void *);
 	void *arg;
@@ -107,14 +104,9 @@ static bool wait_for(bool (*pred)(void *), void *arg, unsigned timeout_ms)
 	return pred(arg);
 }
 
-static bool flag_set(void *arg)
-{
-	return *(const bool *)arg;
-}
-
 static bool await_res(struct sync_result *r, unsigned timeout_ms)
 {
-	return wait_for(flag_set, &r->done, timeout_ms);
+	return sync_wait(&loop, r, timeout_ms);
 }
 
 /* ---- watch recorder ------------------------------------------------------------------- */
