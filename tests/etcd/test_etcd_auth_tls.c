@@ -41,33 +41,6 @@ static bool h_started;
 static uv_loop_t loop;
 static etcd_client *cl[MAX_CLIENTS];
 
-/* ---- log capture ---------------------------------------------------------------------- */
-
-static FILE *cap_f;
-static char *cap_buf;
-static size_t cap_len;
-
-static void capture_start(void)
-{
-	cap_buf = NULL;
-	cap_len = 0;
-	cap_f = open_memstream(&cap_buf, &cap_len);
-	ck_assert_ptr_nonnull(cap_f);
-	log_init(NULL, cap_f);
-}
-
-/* Stop capturing (the captured text stays in cap_buf and is echoed to stderr). */
-static void capture_stop(void)
-{
-	if (!cap_f)
-		return;
-	log_init(NULL, NULL);
-	fclose(cap_f);
-	cap_f = NULL;
-	if (cap_buf)
-		fputs(cap_buf, stderr);
-}
-
 static unsigned count_substr(const char *hay, const char *needle)
 {
 	unsigned n = 0;
@@ -213,7 +186,6 @@ static void setup(void)
 	memset(g_rec, 0, sizeof(g_rec));
 	memset(cl, 0, sizeof(cl));
 	h_started = false;
-	cap_f = NULL;
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
 }
 
@@ -224,9 +196,7 @@ static void teardown(void)
 	int rc_c = 0, rc_loop;
 	size_t i;
 
-	capture_stop();
-	free(cap_buf);
-	cap_buf = NULL;
+	log_capture_stop();
 	cancel_watches();
 	for (i = 0; i < MAX_CLIENTS; i++) {
 		if (cl[i] && test_client_close(&loop, cl[i]) != 0)
@@ -532,23 +502,21 @@ START_TEST(auth_token_expiry_relogs_in_once)
 	etcd_client *c;
 
 	start_etcd(&o, true);
-	capture_start();
+	log_capture_start();
 	c = client(0, USER, PASSWORD, NULL);
 	put_ok(c, "/kvte/ttl/a", "1");
-	ck_assert_uint_eq(count_substr(cap_buf, "authenticated as"), 1);
+	ck_assert_uint_eq(count_substr(log_capture_text(), "authenticated as"), 1);
 
 	/* time itself is the point here: the token's TTL (2 s) passes while idle */
 	run_for(&loop, 4000);
 	put_ok(c, "/kvte/ttl/b", "2");
-	fflush(cap_f);
-	ck_assert_msg(count_substr(cap_buf, "authenticated as") == 2,
-		      "want exactly one re-login, log:\n%s", cap_buf);
+	ck_assert_msg(count_substr(log_capture_text(), "authenticated as") == 2,
+		      "want exactly one re-login, log:\n%s", log_capture_text());
 	ck_assert_int_eq(etcd_get(c, "/kvte/ttl/a", sync_cb, &r), 0);
 	ck_assert(sync_wait(&loop, &r, 10000));
 	expect_code(&r, ETCD_OK, "get after the re-login", NULL);
 	sync_clear(&r);
-	fflush(cap_f);
-	ck_assert_uint_eq(count_substr(cap_buf, "authenticated as"), 2); /* token reused */
+	ck_assert_uint_eq(count_substr(log_capture_text(), "authenticated as"), 2); /* token reused */
 }
 END_TEST
 
@@ -559,7 +527,7 @@ START_TEST(auth_watch_survives_restart)
 	int64_t rev_before, rev_after;
 
 	start_etcd(NULL, true);
-	capture_start();
+	log_capture_start();
 	c = client(0, USER, PASSWORD, NULL);
 	put_ok(c, "/kvte/rs/pre", "0");
 	watch(c, wr, "/kvte/rs/", 0);
@@ -567,7 +535,7 @@ START_TEST(auth_watch_survives_restart)
 	wr->wait_key = "/kvte/rs/before";
 	rev_before = put_ok(c, "/kvte/rs/before", "1");
 	ck_assert(run_until(&loop, &wr->saw_key, 10000));
-	ck_assert_uint_eq(count_substr(cap_buf, "authenticated as"), 1);
+	ck_assert_uint_eq(count_substr(log_capture_text(), "authenticated as"), 1);
 
 	/* Time is the point: etcd's backend commits every 100 ms. Killed before that, etcd
 	 * replays the authenticate entry from its WAL on restart and the old simple token
@@ -586,9 +554,8 @@ START_TEST(auth_watch_survives_restart)
 		      "connected %d)", etcd_errc_name(wr->last_code), wr->last_msg,
 		      etcd_watch_connected(wr->w));
 	/* the old token was refused: exactly one new login served the put and the watch */
-	fflush(cap_f);
-	ck_assert_msg(count_substr(cap_buf, "authenticated as") == 2,
-		      "want exactly one re-login after the restart, log:\n%s", cap_buf);
+	ck_assert_msg(count_substr(log_capture_text(), "authenticated as") == 2,
+		      "want exactly one re-login after the restart, log:\n%s", log_capture_text());
 	ck_assert(wr->up_after_down);
 	ck_assert(!wr->fatal);
 	ck_assert(!wr->overflow);

@@ -38,32 +38,6 @@ static int frozen = -1; /* member stopped with SIGSTOP, thawed in teardown */
 static uv_loop_t loop;
 static etcd_client *cl[MAX_CLIENTS];
 
-/* ---- log capture ---------------------------------------------------------------------- */
-
-static FILE *cap_f;
-static char *cap_buf;
-static size_t cap_len;
-
-static void capture_start(void)
-{
-	cap_buf = NULL;
-	cap_len = 0;
-	cap_f = open_memstream(&cap_buf, &cap_len);
-	ck_assert_ptr_nonnull(cap_f);
-	log_init(NULL, cap_f);
-}
-
-static void capture_stop(void)
-{
-	if (!cap_f)
-		return;
-	log_init(NULL, NULL);
-	fclose(cap_f);
-	cap_f = NULL;
-	if (cap_buf)
-		fputs(cap_buf, stderr);
-}
-
 /* ---- waiting ------------------------------------------------------------------------- */
 
 /* Conditions that are not a single flag (counts reaching a value) are polled every
@@ -394,7 +368,6 @@ static void setup(void)
 	memset(cl, 0, sizeof(cl));
 	h_started = false;
 	frozen = -1;
-	cap_f = NULL;
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
 }
 
@@ -405,9 +378,7 @@ static void teardown(void)
 	int rc_c = 0, rc_loop;
 	size_t i;
 
-	capture_stop();
-	free(cap_buf);
-	cap_buf = NULL;
+	log_capture_stop();
 	if (g_rec.w)
 		etcd_watch_cancel(g_rec.w);
 	g_rec.w = NULL;
@@ -644,7 +615,7 @@ START_TEST(first_endpoint_down_from_start)
 	ck_assert_msg(etcd_harness_wait_leader(&h, &leader) == 0, "%s", h.err);
 	ck_assert_int_ne(leader, 0);
 
-	capture_start();
+	log_capture_start();
 	c = client(0, "late", h.endpoints, NULL);
 	ck_assert_str_eq(etcd_client_endpoint(c), h.m[0].client_url);
 	ck_assert_int_eq(etcd_put(c, "/t/late/a", "1", 1, NULL, sync_cb, &r), 0);
@@ -659,12 +630,12 @@ START_TEST(first_endpoint_down_from_start)
 	sync_clear(&r);
 
 	/* the fail-over is in the log, once */
-	fflush(cap_f);
 	snprintf(want, sizeof(want), "endpoint %s unavailable (", h.m[0].client_url);
-	ck_assert_msg(cap_buf && strstr(cap_buf, want), "no \"%s\" in the log:\n%s", want,
-		      cap_buf ? cap_buf : "");
+	ck_assert_msg(strstr(log_capture_text(), want), "no \"%s\" in the log:\n%s", want,
+		      log_capture_text());
 	snprintf(want, sizeof(want), "failing over to %s", h.m[1].client_url);
-	ck_assert_msg(strstr(cap_buf, want), "no \"%s\" in the log:\n%s", want, cap_buf);
+	ck_assert_msg(strstr(log_capture_text(), want), "no \"%s\" in the log:\n%s", want,
+		      log_capture_text());
 
 	/* a watch started now goes to the live member */
 	watch(c, rec, "/t/late/");

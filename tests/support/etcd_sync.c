@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "tests/support/etcd_sync.h"
 
 void sync_cb(etcd_client *c, const struct etcd_result *res, void *arg)
@@ -146,4 +147,37 @@ int test_client_close(uv_loop_t *loop, etcd_client *c)
 	etcd_client_close(c, set_flag, &closed);
 	run_until(loop, &closed, 5000);
 	return closed ? 0 : -1;
+}
+
+static FILE *cap_f;
+static char *cap_buf;
+static size_t cap_len;
+
+void log_capture_start(void)
+{
+	log_capture_stop();
+	cap_f = open_memstream(&cap_buf, &cap_len);
+	if (cap_f)
+		log_init(NULL, cap_f);
+}
+
+const char *log_capture_text(void)
+{
+	if (cap_f)
+		fflush(cap_f);
+	return cap_buf ? cap_buf : "";
+}
+
+void log_capture_stop(void)
+{
+	if (cap_f) {
+		log_init(NULL, NULL);
+		fclose(cap_f);
+		cap_f = NULL;
+	}
+	if (cap_buf)
+		fputs(cap_buf, stderr);
+	free(cap_buf);
+	cap_buf = NULL;
+	cap_len = 0;
 }

@@ -4,7 +4,8 @@
  * sync_wait() runs the loop until the callback has fired (or a deadline passes) and
  * the result's interesting parts have been copied out (error code and message,
  * revision, kvs as key/value strings, txn flags and counts, lease ID/TTL). Also
- * run_until() for any flag, and test_client() to make a client for a harness.
+ * run_until() for any flag, test_client() to make a client for a harness, and an
+ * in-memory capture of log lines.
  * Used by tests/etcd/ and bench/. */
 #ifndef KVTE_TESTS_SUPPORT_ETCD_SYNC_H
 #define KVTE_TESTS_SUPPORT_ETCD_SYNC_H
@@ -46,5 +47,13 @@ etcd_client *test_client(uv_loop_t *loop, const char *endpoints,
 /* Close the client and run the loop until it is gone; returns uv_loop_close() == 0
  * ready check: 0 when every handle is closed. */
 int test_client_close(uv_loop_t *loop, etcd_client *c);
+
+/* Capture lib/log output in memory (tests assert on log lines). log_capture_text()
+ * flushes and returns everything captured so far ("" when not capturing);
+ * log_capture_stop() echoes it to stderr, frees it and logs to stderr again. Safe to
+ * call stop when not capturing. */
+void log_capture_start(void);
+const char *log_capture_text(void);
+void log_capture_stop(void);
 
 #endif
