@@ -1171,19 +1171,30 @@ int ted_commit(ted_t *t)
 
 /* ---- lookups ----------------------------------------------------------------------- */
 
-uint32_t ted_node_find(const ted_t *t, const char *name)
+static const char *node_name(const ted_t *t, uint32_t i)
 {
-	uint32_t lo = 0, hi;
+	return t->nodes[i].name;
+}
 
-	if (!t || !name || !t->node_by_name)
+static const char *link_name(const ted_t *t, uint32_t i)
+{
+	return t->links[i].name;
+}
+
+/* Binary search of `name` in index[0..n), sorted by name_of(). */
+static uint32_t find_by_name(const ted_t *t, const uint32_t *index, uint32_t n,
+			     const char *(*name_of)(const ted_t *, uint32_t), const char *name)
+{
+	uint32_t lo = 0, hi = n;
+
+	if (!index || !name)
 		return TED_NONE;
-	hi = t->n_nodes;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->nodes[t->node_by_name[mid]].name, name);
+		int c = strcmp(name_of(t, index[mid]), name);
 
 		if (c == 0)
-			return t->node_by_name[mid];
+			return index[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -1192,25 +1203,15 @@ uint32_t ted_node_find(const ted_t *t, const char *name)
 	return TED_NONE;
 }
 
+uint32_t ted_node_find(const ted_t *t, const char *name)
+{
+	return t ? find_by_name(t, t->node_by_name, t->n_nodes, node_name, name) : TED_NONE;
+}
+
 uint32_t ted_link_find(const ted_t *t, const char *name)
 {
-	uint32_t lo = 0, hi;
-
-	if (!t || !name || !t->link_by_name)
-		return TED_NONE;
-	hi = t->n_named_links;
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(t->links[t->link_by_name[mid]].name, name);
-
-		if (c == 0)
-			return t->link_by_name[mid];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return TED_NONE;
+	return t ? find_by_name(t, t->link_by_name, t->n_named_links, link_name, name)
+		 : TED_NONE;
 }
 
 uint32_t ted_link_between(const ted_t *t, uint32_t u, uint32_t v)
