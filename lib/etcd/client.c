@@ -768,7 +768,10 @@ int etcd_put(etcd_client *c, const char *key, const char *value, size_t value_le
 		json_object_set_new(body, "prev_kv", json_true());
 	if (opts && opts->ignore_lease)
 		json_object_set_new(body, "ignore_lease", json_true());
-	return etcd_call(c, "/v3/kv/put", body, ETCD_REQ_IDEMPOTENT, 0, cb, arg);
+	/* A resent put leaves the same value, but its prev_kv would be our own write. */
+	return etcd_call(c, "/v3/kv/put", body,
+			 opts && opts->prev_kv ? ETCD_REQ_NOT_IDEMPOTENT : ETCD_REQ_IDEMPOTENT, 0,
+			 cb, arg);
 }
 
 struct get_ctx {
@@ -960,7 +963,9 @@ int etcd_delete(etcd_client *c, const char *key, bool prefix, bool prev_kv, etcd
 	}
 	if (prev_kv)
 		json_object_set_new(body, "prev_kv", json_true());
-	return etcd_call(c, "/v3/kv/deleterange", body, ETCD_REQ_IDEMPOTENT, 0, cb, arg);
+	/* A resent delete finds nothing: the deleted values would be lost. */
+	return etcd_call(c, "/v3/kv/deleterange", body,
+			 prev_kv ? ETCD_REQ_NOT_IDEMPOTENT : ETCD_REQ_IDEMPOTENT, 0, cb, arg);
 }
 
 /* ---- tracking and closing ------------------------------------------------------------ */
