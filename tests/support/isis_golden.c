@@ -133,3 +133,20 @@ uint32_t isis_test_fbits(float f)
 	memcpy(&u, &f, 4);
 	return u;
 }
+
+size_t isis_test_lsp_with(unsigned node, const uint8_t *tlvs, size_t n, uint8_t *out)
+{
+	static const uint8_t hdr[27] = { 0x83, 27, 1, 0, 20, 1, 0, 0, 0, 0, 0x04, 0xaf,
+					 0x19, 0x21, 0x68, 0x05, 0x00, 0x00, 0, 0, 0, 0, 0, 1,
+					 0, 0, 0x03 };
+	size_t len = sizeof(hdr) + n;
+
+	memcpy(out, hdr, sizeof(hdr));
+	out[17] = (uint8_t)node;
+	if (n)
+		memcpy(out + sizeof(hdr), tlvs, n);
+	out[8] = (uint8_t)(len >> 8);
+	out[9] = (uint8_t)len;
+	isis_lsp_checksum_set(out, len);
+	return len;
+}

@@ -30,5 +30,8 @@ void isis_test_sysid(uint8_t *out, unsigned node);
 void isis_test_v4(uint8_t *out, const char *s);
 void isis_test_v6(uint8_t *out, const char *s);
 uint32_t isis_test_fbits(float f);
+/* A raw L2 LSP from system 1921.6805.000<node> (seq 1, lifetime 1199) carrying the given
+ * TLV bytes, with length and checksum filled in; returns its length. */
+size_t isis_test_lsp_with(unsigned node, const uint8_t *tlvs, size_t n, uint8_t *out);
 
 #endif

@@ -360,23 +360,6 @@ END_TEST
 
 /* --- malformed corpus ---------------------------------------------------------------- */
 
-/* An LSP (lifetime 1199) whose TLV area is `tlvs`, PDU length and checksum valid. */
-static size_t lsp_with(const uint8_t *tlvs, size_t n, uint8_t *out)
-{
-	static const uint8_t hdr[27] = { 0x83, 27, 1, 0, 20, 1, 0, 0, 0, 0, 0x04, 0xaf,
-					 0x19, 0x21, 0x68, 0x05, 0x00, 0x01, 0, 0, 0, 0, 0, 1,
-					 0, 0, 0x03 };
-	size_t len = sizeof(hdr) + n;
-
-	memcpy(out, hdr, sizeof(hdr));
-	if (n)
-		memcpy(out + sizeof(hdr), tlvs, n);
-	out[8] = (uint8_t)(len >> 8);
-	out[9] = (uint8_t)len;
-	isis_lsp_checksum_set(out, len);
-	return len;
-}
-
 struct bad_case {
 	const char *name;
 	uint8_t tlvs[64];
@@ -444,7 +427,7 @@ START_TEST(pdu_malformed_tlvs)
 	static uint8_t pdu[512];
 	struct isis_pdu p;
 	struct isis_err e;
-	size_t n = lsp_with(c->tlvs, c->n, pdu);
+	size_t n = isis_test_lsp_with(1, c->tlvs, c->n, pdu);
 	char name[128];
 
 	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == -EBADMSG, "%s decoded", c->name);
@@ -514,7 +497,7 @@ START_TEST(pdu_malformed_headers)
 	isis_test_save_corpus("bad_purge_with_content", b, n);
 	memcpy(b, good, n);
 	/* an LSP header with nothing after it */
-	n = lsp_with(NULL, 0, b);
+	n = isis_test_lsp_with(1, NULL, 0, b);
 	memcpy(good, b, n);
 	EXPECT(n, "LSP with no TLVs", 27);
 	isis_test_save_corpus("bad_lsp_no_tlvs", good, n);

@@ -26,23 +26,6 @@ static struct isis_subtlv *sub(struct isis_subtlvs *s, uint8_t type)
 	return v;
 }
 
-/* An LSP (lifetime 1199) whose TLV area is `tlvs`, PDU length and checksum valid. */
-static size_t lsp_with(const uint8_t *tlvs, size_t n, uint8_t *out)
-{
-	static const uint8_t hdr[27] = { 0x83, 27, 1, 0, 20, 1, 0, 0, 0, 0, 0x04, 0xaf,
-					 0x19, 0x21, 0x68, 0x05, 0x00, 0x09, 0, 0, 0, 0, 0, 1,
-					 0, 0, 0x03 };
-	size_t len = sizeof(hdr) + n;
-
-	memcpy(out, hdr, sizeof(hdr));
-	if (n)
-		memcpy(out + sizeof(hdr), tlvs, n);
-	out[8] = (uint8_t)(len >> 8);
-	out[9] = (uint8_t)len;
-	isis_lsp_checksum_set(out, len);
-	return len;
-}
-
 static struct isis_tlv *add(struct isis_pdu *p, uint8_t type)
 {
 	struct isis_tlv *t = isis_tlv_add(p, type);
@@ -233,7 +216,7 @@ START_TEST(tlv_unknown_kept_opaque)
 	uint8_t pdu[256], out[256];
 	struct isis_pdu p;
 	struct isis_err e;
-	size_t n = lsp_with(tlvs, sizeof(tlvs), pdu), m = 0;
+	size_t n = isis_test_lsp_with(9, tlvs, sizeof(tlvs), pdu), m = 0;
 	char *text;
 
 	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == 0, "%s", isis_test_err_str(&e));
@@ -352,7 +335,7 @@ START_TEST(tlv_decoded_values)
 	uint8_t pdu[256];
 	struct isis_pdu p;
 	struct isis_err e;
-	size_t n = lsp_with(tlvs, sizeof(tlvs), pdu);
+	size_t n = isis_test_lsp_with(9, tlvs, sizeof(tlvs), pdu);
 	float f;
 
 	ck_assert_msg(isis_pdu_decode(pdu, n, &p, &e) == 0, "%s", isis_test_err_str(&e));
