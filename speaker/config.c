@@ -390,7 +390,10 @@ static bool get_srv6(jx_ctx *c, const json_t *root, struct speaker_config *cfg)
 	if (cfg->locator.addr.family != AF_INET6)
 		return jx_fail_field(c, "locator", "expected an IPv6 prefix");
 	cfg->has_locator = true;
-	cfg->srv6_behaviors = SPEAKER_SRV6_END | SPEAKER_SRV6_END_X;
+	/* what a TE head, transit and tail need: End, End.X, and the tail's decapsulation
+	 * SIDs (End.DT6 for IPv6, End.DX4 for IPv4 payloads; DESIGN §6) */
+	cfg->srv6_behaviors = SPEAKER_SRV6_END | SPEAKER_SRV6_END_X | SPEAKER_SRV6_END_DT6 |
+			      SPEAKER_SRV6_END_DX4;
 	if (!jx_get_array(c, o, "behaviors", false, &arr))
 		return false;
 	if (arr) {

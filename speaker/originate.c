@@ -271,16 +271,64 @@ static int fill_locator(void *item, const struct isis_orig_desc *d, size_t i)
 	memcpy(l->loc, d->locator, 16);
 	l->size = d->locator_len;
 	l->metric = d->locator_metric;
-	s = sub(&l->sub, ISIS_SUB_SRV6_END, &rc);
-	s->v.sid.behavior = d->end_behavior;
-	memcpy(s->v.sid.sid, d->end_sid, 16);
-	if (memcmp(d->sid_structure, zero, 4) != 0) {
-		s->v.sid.sub[0] = 1;	/* SID Structure sub-sub-TLV */
-		s->v.sid.sub[1] = 4;
-		memcpy(&s->v.sid.sub[2], d->sid_structure, 4);
-		s->v.sid.sub_len = 6;
+	for (size_t k = 0; k <= d->n_extra_sids && k <= ISIS_ORIG_MAX_EXTRA_SIDS; k++) {
+		s = sub(&l->sub, ISIS_SUB_SRV6_END, &rc);
+		s->v.sid.behavior = k ? d->extra_sids[k - 1].behavior : d->end_behavior;
+		memcpy(s->v.sid.sid, k ? d->extra_sids[k - 1].sid : d->end_sid, 16);
+		if (memcmp(d->sid_structure, zero, 4) != 0) {
+			s->v.sid.sub[0] = 1;	/* SID Structure sub-sub-TLV */
+			s->v.sid.sub[1] = 4;
+			memcpy(&s->v.sid.sub[2], d->sid_structure, 4);
+			s->v.sid.sub_len = 6;
+		}
 	}
 	return rc;
+}
+
+/* RFC 5307 1.3: the SRLGs of link i, one TLV 138 (not a list TLV: its own TLV, in a
+ * new fragment if it does not fit). Numbered (flag 1, IPv4 addresses) when the link
+ * has IPv4 addresses, else unnumbered with zero link identifiers. */
+static int fill_srlg(struct isis_tlv *t, const struct isis_orig_link *l)
+{
+	struct isis_srlg *g = &t->u.srlg;
+	size_t n = l->n_srlgs > ISIS_ORIG_MAX_SRLGS ? ISIS_ORIG_MAX_SRLGS : l->n_srlgs;
+
+	memcpy(g->id, l->nbr, ISIS_NODEID_LEN);
+	if (l->has & ISIS_ORIG_IPV4) {
+		g->flags = 0x01;
+		memcpy(g->local, l->local4, 4);
+		memcpy(g->remote, l->remote4, 4);
+	}
+	if (!(g->v = malloc(n * sizeof(*g->v))))
+		return -ENOMEM;
+	memcpy(g->v, l->srlgs, n * sizeof(*g->v));
+	g->n = n;
+	return 0;
+}
+
+static int try_srlg(struct builder *b, const struct isis_orig_link *l)
+{
+	struct isis_pdu *p = &b->v[b->n - 1];
+	struct isis_tlv *t = isis_tlv_add(p, ISIS_TLV_SRLG);
+	int rc;
+
+	if (!t)
+		return -ENOMEM;
+	if ((rc = fill_srlg(t, l)) == 0 && (rc = fits(b, p)) == 0)
+		return 0;
+	isis_tlv_free(&p->tlvs[--p->ntlvs]);
+	return rc;
+}
+
+static int add_srlg(struct builder *b, const struct isis_orig_link *l)
+{
+	int rc = try_srlg(b, l);
+
+	if (rc != -EMSGSIZE)
+		return rc;
+	if (!frag_new(b))
+		return b->n == ISIS_ORIG_MAX_FRAGS ? -EMSGSIZE : -ENOMEM;
+	return try_srlg(b, l);
 }
 
 static void item_drop(struct isis_tlv *t)
@@ -344,6 +392,9 @@ static int build_all(struct builder *b)
 		return rc;
 	for (size_t i = 0; rc == 0 && i < d->nlinks; i++)
 		rc = add_item(b, ISIS_TLV_EXT_IS_REACH, fill_link, i);
+	for (size_t i = 0; rc == 0 && i < d->nlinks; i++)
+		if (d->links[i].n_srlgs)
+			rc = add_srlg(b, &d->links[i]);
 	for (size_t i = 0; rc == 0 && i < d->nip4; i++)
 		rc = add_item(b, ISIS_TLV_EXT_IP_REACH, fill_ip4, i);
 	for (size_t i = 0; rc == 0 && i < d->nip6; i++)

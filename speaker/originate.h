@@ -17,6 +17,8 @@
 #include "speaker/isis.h"
 
 #define ISIS_ORIG_MAX_FRAGS 256
+#define ISIS_ORIG_MAX_SRLGS 32		/* per link: one TLV 138 (RFC 5307 1.3) */
+#define ISIS_ORIG_MAX_EXTRA_SIDS 4	/* locator SIDs after the End SID */
 #define ISIS_ORIG_REFRESH_MS 900000	/* maximumLSPGenerationInterval, 900 s */
 
 /* which TE attributes a link carries (struct isis_orig_link.has) */
@@ -32,6 +34,8 @@ enum {
 	ISIS_ORIG_MINMAX_DELAY = 1 << 8,
 	ISIS_ORIG_ENDX = 1 << 9,
 };
+/* Order of TLVs after fragment 0's fixed ones: 22 (links), 138 (their SRLGs), 135,
+ * 236, 27. */
 
 struct isis_orig_link {		/* one adjacency: TLV 22 entry with TE sub-TLVs */
 	uint8_t nbr[ISIS_NODEID_LEN];
@@ -45,6 +49,8 @@ struct isis_orig_link {		/* one adjacency: TLV 22 entry with TE sub-TLVs */
 	uint32_t delay_us, min_delay_us, max_delay_us;
 	uint8_t endx_sid[16];
 	uint16_t endx_behavior;
+	size_t n_srlgs;			/* > 0: a TLV 138 for this link (numbered when IPv4) */
+	uint32_t srlgs[ISIS_ORIG_MAX_SRLGS];
 };
 
 struct isis_orig_prefix {	/* TLV 135 (IPv4, first 4 bytes) or 236 (IPv6) */
@@ -75,6 +81,13 @@ struct isis_orig_desc {
 	uint8_t end_sid[16];
 	uint16_t end_behavior;
 	uint8_t sid_structure[4];	/* LB, LN, function, argument lengths; all 0: none */
+	/* further End SID sub-TLVs of the locator (End.DT6, End.DX4, ...: the
+	 * decapsulation SIDs a TE tail needs), after the End SID, in this order */
+	size_t n_extra_sids;
+	struct {
+		uint8_t sid[16];
+		uint16_t behavior;
+	} extra_sids[ISIS_ORIG_MAX_EXTRA_SIDS];
 };
 
 struct isis_orig_frag {

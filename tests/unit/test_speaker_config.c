@@ -105,7 +105,8 @@ START_TEST(seed_nodes)
 	ck_assert(cfg.has_locator);
 	snprintf(want, sizeof(want), "fc00:0:%d::/48", i + 1);
 	ck_assert_str_eq(prefix_format(&cfg.locator, buf, sizeof(buf)), want);
-	ck_assert_uint_eq(cfg.srv6_behaviors, SPEAKER_SRV6_END | SPEAKER_SRV6_END_X);
+	ck_assert_uint_eq(cfg.srv6_behaviors, SPEAKER_SRV6_END | SPEAKER_SRV6_END_X |
+						      SPEAKER_SRV6_END_DT6 | SPEAKER_SRV6_END_DX4);
 	ck_assert_uint_eq(cfg.n_loopbacks, 2);
 	snprintf(want, sizeof(want), "192.168.50.%d/32", i + 1);
 	ck_assert_str_eq(prefix_format(&cfg.loopbacks[0], buf, sizeof(buf)), want);
