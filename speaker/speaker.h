@@ -1,0 +1,45 @@
+/* speaker — the kvte-speaker daemon's wiring on one libuv loop: the configured
+ * circuits (lib/nlmon.h for links, carrier and addresses; speaker/pktio.h for frames),
+ * one RFC 5303 adjacency per circuit (speaker/adj.h), the level's LSDB and update
+ * process (speaker/flood.h), our own LSP fragments (speaker/originate.h built from
+ * speaker/node.h), SPF with back-off (speaker/spf.h), and the etcd export
+ * (speaker/export.h). Every event handler only records what changed; one batching
+ * point per loop iteration (uv_check) re-originates, floods, runs a due SPF, hands the
+ * results to the export and arms the single timer for the earliest due time of every
+ * core. IS-IS runs whether or not etcd is reachable. speaker_main.c parses the flags
+ * and owns the process. docs/speaker.md ("The daemon") describes it. */
+#ifndef KVTE_SPEAKER_SPEAKER_H
+#define KVTE_SPEAKER_SPEAKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "lib/validate.h"
+#include "speaker/config.h"
+
+struct speaker_opts {
+	const char *config_path;
+	const char *netns;		/* run IS-IS in this namespace (lib/netns.h); NULL: ours */
+	const char *etcd_endpoints;	/* NULL: no etcd (IS-IS only) */
+	const char *root;		/* key root, NULL = "/kvte/" */
+	unsigned lease_ttl_s;		/* speakers/<node> lease; 0 = 10 */
+	uint32_t spf_initial_ms, spf_second_ms, spf_max_ms;	/* 0 = 50, 200, 5000 */
+	uint32_t lsp_gen_ms;		/* minimum gap between re-originations; 0 = 50 */
+	uint32_t csnp_ms;		/* periodic CSNP; 0 = 10000 */
+	uint32_t retransmit_ms;		/* LSP retransmission; 0 = 5000 */
+};
+
+struct speaker;
+
+/* Load the configuration (groups resolves admin-group names), open the netlink
+ * monitor, the circuits' sockets and the etcd export. 0 or a negative errno with a
+ * reason in err. */
+int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
+		  const struct admin_groups *groups, struct speaker **out, char *err,
+		  size_t errlen);
+/* Purge nothing, close everything (the speakers/<node> lease is revoked so the node
+ * disappears at once); `done` runs when the loop may finish. */
+void speaker_stop(struct speaker *s, void (*done)(void *arg), void *arg);
+
+#endif

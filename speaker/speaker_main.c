@@ -1,0 +1,211 @@
+/* speaker_main — the kvte-speaker process: flags, logging, signals, one libuv loop
+ * running speaker/speaker.c. It runs IS-IS on the interfaces its configuration file
+ * names, in whatever network namespace it is started in, and publishes the LSDB, its
+ * routes, SIDs and adjacencies to etcd (speaker/export.c). Needs CAP_NET_RAW (AF_PACKET).
+ * Exit codes: 0 after SIGINT/SIGTERM, 1 when it cannot start (the reason is logged),
+ * 2 for a usage error. docs/speaker.md ("The daemon") lists the flags. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "lib/log.h"
+#include "lib/validate.h"
+#include "speaker/speaker.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kvte-speaker --config FILE [options]\n"
+		"  -c, --config FILE        the node's JSON configuration (docs/speaker.md)\n"
+		"  -e, --etcd URLS          etcd endpoints (default http://127.0.0.1:2379)\n"
+		"      --no-etcd            run IS-IS only, publish nothing\n"
+		"      --netns NAME         run IS-IS in network namespace NAME (/run/netns/NAME)\n"
+		"                           while talking to etcd from ours (the lab uses it)\n"
+		"  -r, --root PREFIX        etcd key root (default /kvte/)\n"
+		"  -g, --admin-groups FILE  admin group names -> bits (schema admin-groups)\n"
+		"      --lease-ttl SECONDS  lease of speakers/<node> (default 10)\n"
+		"      --spf-delay MS       initial SPF delay (default 50)\n"
+		"      --csnp-interval MS   periodic CSNP on p2p circuits (default 10000)\n"
+		"  -l, --log-level LEVEL    error | warn | info (default) | debug\n"
+		"  -d, --debug CATS         debug categories: adj,flood,lsp,spf,export,pkt,"
+		"nlmon,etcd or all\n"
+		"  -h, --help\n");
+}
+
+static uv_signal_t sig_int, sig_term;
+static struct speaker *the_speaker;
+
+static void stopped(void *arg)
+{
+	uv_close((uv_handle_t *)&sig_int, NULL);
+	uv_close((uv_handle_t *)&sig_term, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	log_info("speaker", "%s: stopping", strsignal(signum));
+	uv_signal_stop(&sig_int);
+	uv_signal_stop(&sig_term);
+	if (the_speaker) {
+		speaker_stop(the_speaker, stopped, NULL);
+		the_speaker = NULL;
+	}
+}
+
+static int load_groups(const char *path, struct admin_groups *g)
+{
+	json_error_t je;
+	char err[256];
+	json_t *v = json_load_file(path, 0, &je);
+
+	if (!v) {
+		log_err("speaker", "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		return -1;
+	}
+	int rc = validate_admin_groups(v, g, err, sizeof(err));
+
+	json_decref(v);
+	if (rc < 0) {
+		log_err("speaker", "%s: %s", path, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v < min || v > max) {
+		fprintf(stderr, "kvte-speaker: %s: expected an integer %u..%u, got \"%s\"\n", flag,
+			min, max, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"etcd", required_argument, NULL, 'e'},
+		{"no-etcd", no_argument, NULL, 'N'},
+		{"netns", required_argument, NULL, 'n'},
+		{"root", required_argument, NULL, 'r'},
+		{"admin-groups", required_argument, NULL, 'g'},
+		{"lease-ttl", required_argument, NULL, 'T'},
+		{"spf-delay", required_argument, NULL, 'S'},
+		{"csnp-interval", required_argument, NULL, 'C'},
+		{"log-level", required_argument, NULL, 'l'},
+		{"debug", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct speaker_opts o = {.etcd_endpoints = "http://127.0.0.1:2379"};
+	struct admin_groups groups = {0};
+	bool have_groups = false;
+	const char *groups_path = NULL;
+	char err[512];
+	int c, rc;
+
+	log_init("kvte-speaker", NULL);
+	while ((c = getopt_long(argc, argv, "c:e:r:g:l:d:h", longopts, NULL)) != -1) {
+		uint32_t u;
+		enum log_level lvl;
+
+		switch (c) {
+		case 'c':
+			o.config_path = optarg;
+			break;
+		case 'e':
+			o.etcd_endpoints = optarg;
+			break;
+		case 'N':
+			o.etcd_endpoints = NULL;
+			break;
+		case 'n':
+			o.netns = optarg;
+			break;
+		case 'r':
+			o.root = optarg;
+			break;
+		case 'g':
+			groups_path = optarg;
+			break;
+		case 'T':
+			if (parse_u32("--lease-ttl", optarg, 2, 3600, &u) < 0)
+				return 2;
+			o.lease_ttl_s = u;
+			break;
+		case 'S':
+			if (parse_u32("--spf-delay", optarg, 1, 60000, &u) < 0)
+				return 2;
+			o.spf_initial_ms = u;
+			break;
+		case 'C':
+			if (parse_u32("--csnp-interval", optarg, 100, 600000, &u) < 0)
+				return 2;
+			o.csnp_ms = u;
+			break;
+		case 'l':
+			if (log_level_parse(optarg, &lvl) < 0) {
+				fprintf(stderr, "kvte-speaker: --log-level: expected error, warn, "
+						"info or debug, got \"%s\"\n", optarg);
+				return 2;
+			}
+			log_set_level(lvl);
+			break;
+		case 'd':
+			log_set_debug(optarg);
+			log_set_level(LOG_LVL_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kvte-speaker: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (!o.config_path) {
+		fprintf(stderr, "kvte-speaker: --config FILE is required\n");
+		usage(stderr);
+		return 2;
+	}
+	if (groups_path) {
+		if (load_groups(groups_path, &groups) < 0)
+			return 1;
+		have_groups = true;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	uv_loop_t *loop = uv_default_loop();
+
+	rc = speaker_start(loop, &o, have_groups ? &groups : NULL, &the_speaker, err, sizeof(err));
+	if (rc < 0) {
+		log_err("speaker", "cannot start: %s", err);
+		uv_run(loop, UV_RUN_NOWAIT);
+		return 1;
+	}
+	uv_signal_init(loop, &sig_int);
+	uv_signal_init(loop, &sig_term);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	uv_run(loop, UV_RUN_DEFAULT);
+	uv_loop_close(loop);
+	log_info("speaker", "stopped");
+	return 0;
+}
