@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's first command: set up (Debian packages), build kvte, and bring up the
-# lab on this machine (deploy/lab/lab up). Today the lab is a local etcd member on
-# loopback; the IS-IS routers in network namespaces and the seed walkthrough join it
-# as their components land (see docs/roadmap.md). Build tree: build/.
+# lab on this machine (deploy/lab/lab up): a local etcd member on loopback and the seed
+# topology's routers in network namespaces running kvte-speaker (docs/lab.md); the
+# agents, controller, ExaBGP and the walkthrough join it as their components land
+# (docs/roadmap.md). Build tree: build/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "$(id -u)" -eq 0 ] || { echo "lab: must run as root (packages, namespaces); try: sudo $0" >&2; exit 1; }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# test_lab — the lab (deploy/lab/lab) brings the seed topology up and down: seven
+# namespaces, nine veth links, five kvte-speakers on a private etcd; r1's route to r4's
+# loopback is the seed's r1-r2-r4 (metric 128 = TE metrics 51 + 77); `lab link r1 r2
+# down` moves it to r1-r3-r5-r4 (155 + 55 + 35 = 245); `lab down` leaves no namespace,
+# no process and no run directory behind.
+source "$(dirname "$0")/lib.sh"
+need_root
+need_cmd etcd "Debian package etcd-server"
+need_cmd jq "Debian package jq"
+[ -x "$BUILD/speaker/kvte-speaker" ] || skip "kvte-speaker not built"
+LAB="$SRC/deploy/lab/lab"
+export KVTE_LAB_DIR="$T/lab" KVTE_ETCD_PORT=$(free_port) KVTE_LAB_NS_PREFIX="$TAG-" KVTE_BUILD_DIR="$BUILD"
+EP="http://127.0.0.1:$KVTE_ETCD_PORT"
+lab_down() { "$LAB" down >"$T/down.log" 2>&1; }
+trap 'lab_down || true; cleanup' EXIT
+
+"$LAB" up >"$T/up.log" 2>&1 || { cat "$T/up.log" >&2; fail "lab up"; finish; }
+grep -q "all 5 speakers are up" "$T/up.log" && ok "lab up: 5 speakers registered" || fail "speakers: $(tail -5 "$T/up.log")"
+[ "$(ip netns list | grep -c "^$TAG-")" -eq 7 ] && ok "7 namespaces" || fail "namespaces: $(ip netns list)"
+R=/kvte/rib/r1/isis/192.168.50.4_32
+wait_for 15 "seed route" jq_is $R '.metric == 128 and .next_hops[0].neighbor == "r2"' \
+  && ok "r1 -> r4 via r2, metric 128 (as in the seed)" || fail "route: $(eget $R)"
+"$LAB" link r1 r2 down >/dev/null
+wait_for 10 "reroute" jq_is $R '.metric == 245 and .next_hops[0].neighbor == "r3"' \
+  && ok "lab link r1 r2 down: r1 -> r4 via r3, metric 245" || fail "reroute: $(eget $R)"
+"$LAB" link r1 r2 up >/dev/null
+"$LAB" exec r1 ip -br addr show et2 | grep -q "100.65.0.2/31" && ok "lab exec r1 sees its address" || fail "lab exec"
+pids=$(cat "$KVTE_LAB_DIR"/*.pid)
+lab_down && ok "lab down" || fail "lab down: $(cat "$T/down.log")"
+[ "$(ip netns list | grep -c "^$TAG-" || true)" -eq 0 ] && ok "no namespace left" || fail "namespaces left: $(ip netns list)"
+left=0; for p in $pids; do kill -0 "$p" 2>/dev/null && left=1; done
+[ $left -eq 0 ] && ok "no process left" || fail "processes left"
+[ ! -e "$KVTE_LAB_DIR" ] && ok "run directory removed" || fail "run directory left"
+finish
