@@ -53,6 +53,7 @@ struct ted_ifname {
 	char node[TED_NAME_STRLEN];
 	addr_t local;
 	char ifname[KEYS_IFNAME_MAX + 1];
+	addr_t neighbor6;            /* the adjacency's neighbor_address6 (family 0: none) */
 };
 
 void ted_init(ted_t *t)
@@ -710,12 +711,15 @@ int ted_speaker_update(ted_t *t, const json_t *value, char *err, size_t errlen)
 	json_array_foreach(adj, i, a) {
 		size_t im = jx_push_index(&c, i);
 		const char *ifn = NULL;
-		addr_t l4 = { 0 }, l6 = { 0 };
+		addr_t l4 = { 0 }, l6 = { 0 }, n6 = { 0 };
 
 		if (jx_get_string(&c, a, "interface", true, &ifn) && !keys_ifname_valid(ifn))
 			jx_fail_field(&c, "interface", "not an interface name");
 		jx_get_addr(&c, a, "local_address", false, &l4);
 		jx_get_addr(&c, a, "local_address6", false, &l6);
+		jx_get_addr(&c, a, "neighbor_address6", false, &n6);
+		if (n6.family && n6.family != AF_INET6)
+			jx_fail_field(&c, "neighbor_address6", "expected an IPv6 address");
 		jx_pop(&c, im);
 		if (c.failed)
 			break;
@@ -726,6 +730,7 @@ int ted_speaker_update(ted_t *t, const json_t *value, char *err, size_t errlen)
 			snprintf(add[n_add].node, sizeof(add[0].node), "%s", node);
 			add[n_add].local = *ls[k];
 			snprintf(add[n_add].ifname, sizeof(add[0].ifname), "%s", ifn);
+			add[n_add].neighbor6 = n6;
 			n_add++;
 		}
 	}
@@ -756,18 +761,41 @@ int ted_speaker_update(ted_t *t, const json_t *value, char *err, size_t errlen)
 	return 0;
 }
 
-static const char *ifname_lookup(const ted_t *t, const char *node, const addr_t *local)
+static const struct ted_ifname *ifname_find(const ted_t *t, const char *node,
+					     const addr_t *local)
 {
 	struct ted_ifname key;
-	const struct ted_ifname *hit;
 
 	if (!local->family || t->n_ifnames == 0)
 		return NULL;
 	memset(&key, 0, sizeof(key));
 	snprintf(key.node, sizeof(key.node), "%s", node);
 	key.local = *local;
-	hit = bsearch(&key, t->ifnames, t->n_ifnames, sizeof(key), ifname_cmp);
+	return bsearch(&key, t->ifnames, t->n_ifnames, sizeof(key), ifname_cmp);
+}
+
+static const char *ifname_lookup(const ted_t *t, const char *node, const addr_t *local)
+{
+	const struct ted_ifname *hit = ifname_find(t, node, local);
+
 	return hit ? hit->ifname : NULL;
+}
+
+int ted_link_neighbor6(const ted_t *t, uint32_t link, addr_t *out)
+{
+	const struct ted_link *l;
+	const struct ted_ifname *hit;
+
+	if (!t || !out || link >= t->n_links)
+		return -EINVAL;
+	l = &t->links[link];
+	hit = ifname_find(t, t->nodes[l->from].name, &l->local);
+	if (!hit || !hit->neighbor6.family)
+		hit = ifname_find(t, t->nodes[l->from].name, &l->local6);
+	if (!hit || !hit->neighbor6.family)
+		return -ENOENT;
+	*out = hit->neighbor6;
+	return 0;
 }
 
 /* ---- deriving the graph ------------------------------------------------------------ */

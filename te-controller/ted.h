@@ -154,6 +154,11 @@ int ted_commit(ted_t *t);
 uint32_t ted_node_find(const ted_t *t, const char *name);
 uint32_t ted_link_find(const ted_t *t, const char *name);
 uint32_t ted_link_between(const ted_t *t, uint32_t u, uint32_t v);
+/* The neighbor's IPv6 (link-local) address on a link, as its from node's speaker
+ * reports the adjacency (speakers/<node> neighbor_address6): 0, or -ENOENT when not
+ * reported, -EINVAL for a bad link. Read from the speaker store, so it is current
+ * without a ted_commit. */
+int ted_link_neighbor6(const ted_t *t, uint32_t link, addr_t *out);
 /* A link's display name: its name, else "<from>-><to>#<local address>". */
 const char *ted_link_label(const ted_t *t, uint32_t link, char *buf, size_t len);
 
