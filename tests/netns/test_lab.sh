@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # test_lab — the lab (deploy/lab/lab) brings the seed topology up and down: seven
-# namespaces, nine veth links, five kvte-speakers on a private etcd; r1's route to r4's
-# loopback is the seed's r1-r2-r4 (metric 128 = TE metrics 51 + 77); `lab link r1 r2
-# down` moves it to r1-r3-r5-r4 (155 + 55 + 35 = 245); `lab down` leaves no namespace,
-# no process and no run directory behind.
+# namespaces, nine veth links, five kvte-speakers and a kvte-controller on a private
+# etcd; r1's route to r4's loopback is the seed's r1-r2-r4 (metric 128 = TE metrics 51
+# + 77); the LSP r1-to-r4 comes up on r1-r2-r4 with its bypass r1-r3-r2; `lab link r1
+# r2 down` moves the route to r1-r3-r5-r4 (155 + 55 + 35 = 245) and the LSP off r1-r2;
+# `lab down` leaves no namespace, no process and no run directory behind.
 source "$(dirname "$0")/lib.sh"
 need_root
 need_cmd etcd "Debian package etcd-server"
@@ -21,9 +22,19 @@ grep -q "all 5 speakers are up" "$T/up.log" && ok "lab up: 5 speakers registered
 R=/kvte/rib/r1/isis/192.168.50.4_32
 wait_for 15 "seed route" jq_is $R '.metric == 128 and .next_hops[0].neighbor == "r2"' \
   && ok "r1 -> r4 via r2, metric 128 (as in the seed)" || fail "route: $(eget $R)"
+# speakers -> TED -> controller: the seed's first LSP request
+ectl put /kvte/config/lsps/r1-to-r4 '{"from":"r1","to":"r4","protection":"link"}' >/dev/null
+P=/kvte/te/paths/r1-to-r4
+wait_for 10 "LSP up" jq_is $P '.state == "up" and ([.path[].node] == ["r1","r2","r4"]) and .metric == 128 and
+    .segments == ["fc00:0:1:e001::","fc00:0:2:e002::","fc00:0:4:d4::"]' \
+  && ok "controller: r1-to-r4 up on r1-r2-r4 (TE metric 128), SRv6 segments from the speakers' SIDs" || fail "LSP: $(eget $P)"
+jq_is /kvte/rib/r1/protect/r1:et2 '[.path[]] == ["r1","r3","r2"]' \
+  && ok "bypass for r1:et2 goes r1-r3-r2" || fail "bypass: $(eget /kvte/rib/r1/protect/r1:et2)"
 "$LAB" link r1 r2 down >/dev/null
 wait_for 10 "reroute" jq_is $R '.metric == 245 and .next_hops[0].neighbor == "r3"' \
   && ok "lab link r1 r2 down: r1 -> r4 via r3, metric 245" || fail "reroute: $(eget $R)"
+wait_for 10 "LSP rerouted" jq_is $P '.state == "up" and ([.path[].node] | index("r2") == null)' \
+  && ok "controller: r1-to-r4 re-routed off r1-r2 ($(jq -r '[.path[].node] | join("-")' <<<"$(eget $P)"))" || fail "LSP reroute: $(eget $P)"
 "$LAB" link r1 r2 up >/dev/null
 "$LAB" exec r1 ip -br addr show et2 | grep -q "100.65.0.2/31" && ok "lab exec r1 sees its address" || fail "lab exec"
 pids=$(cat "$KVTE_LAB_DIR"/*.pid)
