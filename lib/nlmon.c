@@ -245,8 +245,11 @@ static int apply_addr(struct nlmon_table *t, const struct nlmsghdr *nlh, nlmon_c
 	} else if (present) {
 		l.addr[i] = e;
 	} else if (l.naddr == NLMON_MAX_ADDRS) {
+		if (l.addr_overflow)
+			return 0;
+		LOG_RL(LOG_LVL_WARN, "nlmon", "%s: more than %d addresses, the rest ignored", l.name,
+		       NLMON_MAX_ADDRS);
 		l.addr_overflow = true;
-		return 0;
 	} else {
 		memmove(&l.addr[i + 1], &l.addr[i], (l.naddr - i) * sizeof(e));
 		l.addr[i] = e;
@@ -282,6 +285,9 @@ void nlmon_table_diff(const struct nlmon_table *old, const struct nlmon_table *n
 		      nlmon_change_fn fn, void *arg)
 {
 	size_t i = 0, j = 0;
+
+	if (!fn)
+		return;
 
 	while (i < old->n || j < new->n) {
 		if (j >= new->n || (i < old->n && old->v[i].ifindex < new->v[j].ifindex)) {

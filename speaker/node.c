@@ -30,8 +30,20 @@ static void fill_link(const struct speaker_config *cfg, const struct speaker_cir
 		l->admin_group = te->admin_groups;
 	}
 	if (c->n4 > 0 && c->nbr4.family == AF_INET) {
+		/* our address in the neighbor's subnet (the first one if none is) */
+		size_t k = 0;
+
+		for (size_t j = 0; j < c->n4; j++) {
+			prefix_t p;
+
+			if (prefix_make(&c->addr4[j].addr, c->addr4[j].len, &p) == 0 &&
+			    prefix_contains(&p, &c->nbr4)) {
+				k = j;
+				break;
+			}
+		}
 		l->has |= ISIS_ORIG_IPV4;
-		memcpy(l->local4, c->addr4[0].addr.bytes, 4);
+		memcpy(l->local4, c->addr4[k].addr.bytes, 4);
 		memcpy(l->remote4, c->nbr4.bytes, 4);
 	}
 	if (te->has_max_bw) {
@@ -130,7 +142,8 @@ void speaker_node_desc(const struct speaker_config *cfg, const struct speaker_ci
 		memcpy(d->locator, cfg->locator.addr.bytes, 16);
 		d->locator_len = cfg->locator.len;
 		memcpy(d->end_sid, sid.bytes, 16);
-		d->end_behavior = SRV6_BEHAVIOR_END;
+		/* 0: the locator is advertised without an End SID */
+		d->end_behavior = (cfg->srv6_behaviors & SPEAKER_SRV6_END) ? SRV6_BEHAVIOR_END : 0;
 		/* RFC 9352 9: locator block, node, function (16 bits), argument (none) */
 		d->sid_structure[0] = (uint8_t)(cfg->locator.len - 16);
 		d->sid_structure[1] = 16;

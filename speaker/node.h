@@ -14,7 +14,8 @@
  * TLV 22 sub-TLV 43). SID layout inside the locator (docs/speaker.md "SIDs"): End =
  * locator::, End.X of the n-th configured interface (1-based) = function 0xe000 + n,
  * End.DT6 = function 0xd6, End.DX4 = function 0xd4; the function is the 16 bits right
- * after the locator (locator length a multiple of 16 up to /112). */
+ * after the locator (locator length a multiple of 16 up to /112). A SID is advertised
+ * exactly when it is instantiated (its behavior is configured). */
 #ifndef KVTE_SPEAKER_NODE_H
 #define KVTE_SPEAKER_NODE_H
 
@@ -84,7 +85,7 @@ struct speaker_local_sid {
 	const struct speaker_circ *circ;	/* End.X: the adjacency's circuit */
 };
 
-/* Every local SID, sorted by SID: End, End.DT6, End.DX4 (if configured) and End.X for
+/* Every local SID, sorted by SID: End, End.DX4, End.DT6 (if configured) and End.X for
  * each Up adjacency with a link-local neighbor address. Returns the count (<= cap). */
 size_t speaker_local_sids(const struct speaker_config *cfg, const struct speaker_circ *c,
 			  size_t n, struct speaker_local_sid *out, size_t cap);

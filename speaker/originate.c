@@ -272,6 +272,8 @@ static int fill_locator(void *item, const struct isis_orig_desc *d, size_t i)
 	l->size = d->locator_len;
 	l->metric = d->locator_metric;
 	for (size_t k = 0; k <= d->n_extra_sids && k <= ISIS_ORIG_MAX_EXTRA_SIDS; k++) {
+		if (k == 0 && d->end_behavior == 0)
+			continue;	/* no End SID: only the locator (and further SIDs) */
 		s = sub(&l->sub, ISIS_SUB_SRV6_END, &rc);
 		s->v.sid.behavior = k ? d->extra_sids[k - 1].behavior : d->end_behavior;
 		memcpy(s->v.sid.sid, k ? d->extra_sids[k - 1].sid : d->end_sid, 16);

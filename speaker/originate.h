@@ -79,7 +79,7 @@ struct isis_orig_desc {
 	uint8_t locator_len;
 	uint32_t locator_metric;
 	uint8_t end_sid[16];
-	uint16_t end_behavior;
+	uint16_t end_behavior;		/* 0: no End SID sub-TLV */
 	uint8_t sid_structure[4];	/* LB, LN, function, argument lengths; all 0: none */
 	/* further End SID sub-TLVs of the locator (End.DT6, End.DX4, ...: the
 	 * decapsulation SIDs a TE tail needs), after the End SID, in this order */
