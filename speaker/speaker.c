@@ -966,6 +966,42 @@ fail:
 	return rc;
 }
 
+char *speaker_lsdb_text(struct speaker *s, bool detail)
+{
+	struct isis_fmt f = {0};
+	uint64_t now = now_ms(s);
+	char id[32];
+
+	isis_fmt_printf(&f, "%s", "");
+	for (size_t i = 0; i < s->flood.db.n; i++) {
+		const struct isis_lsp *l = s->flood.db.v[i];
+
+		isis_fmt_printf(&f, "%s seq 0x%08" PRIx32 " checksum 0x%04x lifetime %u%s\n",
+				isis_lsdb_id_str(l->id, id, sizeof(id)), l->seq, l->checksum,
+				isis_lsdb_lifetime(l, now), l->purged ? " purged" : "");
+		if (!detail || l->purged)
+			continue;
+		char *t = isis_pdu_format(&l->pdu);
+		char *line = t, *nl;
+
+		/* skip the header line (the summary above says it), indent the TLVs */
+		if (line && (nl = strchr(line, '\n')))
+			line = nl + 1;
+		while (line && *line) {
+			nl = strchr(line, '\n');
+			isis_fmt_printf(&f, "    %.*s\n", nl ? (int)(nl - line) : (int)strlen(line),
+					line);
+			line = nl ? nl + 1 : NULL;
+		}
+		free(t);
+	}
+	if (f.err) {
+		free(f.s);
+		return NULL;
+	}
+	return f.s ? f.s : strdup("");
+}
+
 static void stop_finish(void *arg)
 {
 	struct speaker *s = arg;

@@ -38,6 +38,12 @@ struct speaker;
 int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 		  const struct admin_groups *groups, struct speaker **out, char *err,
 		  size_t errlen);
+/* This speaker's LSDB as text, one LSP per line — "1921.6805.0001.00-00 seq 0x00000003
+ * checksum 0x1a2b lifetime 1187" (purges end in " purged") — each followed by its
+ * decoded TLVs (speaker/format.c) indented by four spaces when detail is set. Sorted
+ * by LSP ID. malloc'd; NULL on ENOMEM. The process writes it on SIGUSR1 (--lsdb-file). */
+char *speaker_lsdb_text(struct speaker *s, bool detail);
+
 /* Purge nothing, close everything (the speakers/<node> lease is revoked so the node
  * disappears at once); `done` runs when the loop may finish. */
 void speaker_stop(struct speaker *s, void (*done)(void *arg), void *arg);

@@ -29,6 +29,7 @@ static void usage(FILE *f)
 		"  -r, --root PREFIX        etcd key root (default /kvte/)\n"
 		"  -g, --admin-groups FILE  admin group names -> bits (schema admin-groups)\n"
 		"      --lease-ttl SECONDS  lease of speakers/<node> (default 10)\n"
+		"      --lsdb-file PATH     where SIGUSR1 writes this speaker's LSDB (text)\n"
 		"      --spf-delay MS       initial SPF delay (default 50)\n"
 		"      --csnp-interval MS   periodic CSNP on p2p circuits (default 10000)\n"
 		"  -l, --log-level LEVEL    error | warn | info (default) | debug\n"
@@ -37,13 +38,40 @@ static void usage(FILE *f)
 		"  -h, --help\n");
 }
 
-static uv_signal_t sig_int, sig_term;
+static uv_signal_t sig_int, sig_term, sig_usr1;
 static struct speaker *the_speaker;
+static const char *lsdb_file;
+
+/* SIGUSR1: write the LSDB to --lsdb-file (through a temporary file and rename, so a
+ * reader never sees half of it). */
+static void on_usr1(uv_signal_t *h, int signum)
+{
+	char tmp[4200];
+	char *text;
+	FILE *f;
+
+	if (!lsdb_file || !the_speaker) {
+		log_warn("speaker", "SIGUSR1: no --lsdb-file given, nothing written");
+		return;
+	}
+	if (!(text = speaker_lsdb_text(the_speaker, true))) {
+		log_err("speaker", "SIGUSR1: out of memory");
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", lsdb_file);
+	if (!(f = fopen(tmp, "w")) || fputs(text, f) < 0 || fclose(f) != 0 ||
+	    rename(tmp, lsdb_file) != 0)
+		log_err("speaker", "SIGUSR1: cannot write %s: %s", lsdb_file, strerror(errno));
+	else
+		log_info("speaker", "LSDB written to %s", lsdb_file);
+	free(text);
+}
 
 static void stopped(void *arg)
 {
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
+	uv_close((uv_handle_t *)&sig_usr1, NULL);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -51,6 +79,7 @@ static void on_signal(uv_signal_t *h, int signum)
 	log_info("speaker", "%s: stopping", strsignal(signum));
 	uv_signal_stop(&sig_int);
 	uv_signal_stop(&sig_term);
+	uv_signal_stop(&sig_usr1);
 	if (the_speaker) {
 		speaker_stop(the_speaker, stopped, NULL);
 		the_speaker = NULL;
@@ -103,6 +132,7 @@ int main(int argc, char **argv)
 		{"root", required_argument, NULL, 'r'},
 		{"admin-groups", required_argument, NULL, 'g'},
 		{"lease-ttl", required_argument, NULL, 'T'},
+		{"lsdb-file", required_argument, NULL, 'L'},
 		{"spf-delay", required_argument, NULL, 'S'},
 		{"csnp-interval", required_argument, NULL, 'C'},
 		{"log-level", required_argument, NULL, 'l'},
@@ -145,6 +175,9 @@ int main(int argc, char **argv)
 			if (parse_u32("--lease-ttl", optarg, 2, 3600, &u) < 0)
 				return 2;
 			o.lease_ttl_s = u;
+			break;
+		case 'L':
+			lsdb_file = optarg;
 			break;
 		case 'S':
 			if (parse_u32("--spf-delay", optarg, 1, 60000, &u) < 0)
@@ -204,6 +237,8 @@ int main(int argc, char **argv)
 	uv_signal_init(loop, &sig_term);
 	uv_signal_start(&sig_int, on_signal, SIGINT);
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	uv_signal_init(loop, &sig_usr1);
+	uv_signal_start(&sig_usr1, on_usr1, SIGUSR1);
 	uv_run(loop, UV_RUN_DEFAULT);
 	uv_loop_close(loop);
 	log_info("speaker", "stopped");

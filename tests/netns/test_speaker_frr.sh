@@ -4,8 +4,9 @@
 #
 # Checks: the three-way adjacency comes up on both sides; FRR's LSDB holds our LSP with
 # our hostname and TE attributes; FRR installs a kernel route to our loopback; our
-# etcd holds FRR's LSP (decoded, hostname "frr") and r1's route to FRR's loopback; when
-# FRR stops, our adjacency goes down by hold-timer expiry and the route is withdrawn.
+# etcd holds FRR's LSP (decoded, hostname "frr"), FRR's TE link attributes and r1's
+# route to FRR's loopback, and FRR's SPF agrees with ours; when FRR stops, our
+# adjacency goes down by hold-timer expiry and the route is withdrawn.
 # Facts about running FRR in namespaces: shared/notes/frr-in-namespaces.md.
 source "$(dirname "$0")/lib.sh"
 need_root
@@ -46,6 +47,8 @@ router isis CORE
  is-type level-2-only
  metric-style wide
  log-adjacency-changes
+ mpls-te on
+ mpls-te router-address 10.255.0.2
 EOC
 chown frr:frr "$R"/*.conf
 ip netns exec "$(ns frr)" /usr/lib/frr/zebra -d -u frr -g frr -P 0 --vty_socket "$R" \
@@ -79,7 +82,29 @@ grep -q "Traffic Engineering Metric: 51" "$T/frr-r1-lsp.txt" && grep -q "Maximum
   && ok "FRR decodes our TE sub-TLVs (TE metric 51, max bandwidth 1.25e9 bytes/s)" || fail "TE in FRR: $(cat "$T/frr-r1-lsp.txt")"
 wait_for 10 "FRR kernel route to our loopback" bash -c "ip -n $(ns frr) route show 192.168.50.1 | grep -q 'via 10.0.12.0'" \
   && ok "FRR installed 192.168.50.1 via 10.0.12.0 in its kernel" || fail "FRR route: $(ip -n "$(ns frr)" route)"
+# FRR's TE link attributes (pushed after its circuit is up, then the adjacency reset:
+# pitfall P1 of the notes) must appear in kvte's TED
+cat > "$R/link-params.vtysh" <<EOC
+interface eth-kvte
+ link-params
+  enable
+  metric 20
+  max-bw 1.25e+09
+  max-rsv-bw 1e+09
+  admin-grp 0x1
+  delay 1000 min 900 max 1100
+ exit-link-params
+exit
+EOC
+vtysh --vty_socket "$R" -f "$R/link-params.vtysh" >/dev/null
+vty "clear isis neighbor" >/dev/null
 FRR_LSP=/kvte/ted/lsp/0000.0000.0002.00-00
+wait_for 20 "FRR's TE attributes in etcd" jq_is $FRR_LSP '[.is_reach[] | select(.neighbor == "1921.6805.0001.00")][0] |
+    .te_metric == 20 and .admin_group == 1 and .max_bandwidth == 10000000000 and .delay_us == 1000 and
+    .min_delay_us == 900 and .max_delay_us == 1100 and .remote_address == "10.0.12.0"' \
+  && ok "kvte's TED has FRR's TE link attributes (TE metric 20, admin group 0x1, 10 Gb/s, delay 1000/900/1100 us)" \
+  || fail "FRR TE in etcd: $(eget $FRR_LSP | jq -c '.is_reach')"
+wait_for 20 "adjacency back after clear" frr_nbr_up || true
 wait_for 10 "FRR's LSP in etcd" jq_is $FRR_LSP '.hostname == "frr" and (.ip_reach | map(.prefix) | index("10.255.0.2/32") != null)' \
   && ok "etcd: FRR's LSP decoded (hostname frr, 10.255.0.2/32)" || fail "FRR LSP in etcd: $(eget $FRR_LSP)"
 eget $FRR_LSP > "$T/frr-lsp.json"
@@ -88,6 +113,12 @@ validate ted-lsp "$T/frr-lsp.json" >/dev/null && ok "FRR's LSP as kvte publishes
 R2=/kvte/rib/r1/isis/10.255.0.2_32
 wait_for 10 "r1 route to FRR" jq_is $R2 '.metric == 20 and .next_hops[0].address == "10.0.12.1" and .next_hops[0].neighbor == "frr"' \
   && ok "kvte SPF: 10.255.0.2/32 via 10.0.12.1 (frr), metric 20" || fail "route: $(eget $R2)"
+
+# routes agree: FRR reaches our loopback over the same link at the metric we advertise
+vty "show isis route" > "$T/frr-routes.txt"
+grep -q "192.168.50.1/32 *10 *eth-kvte *10.0.12.0" "$T/frr-routes.txt" \
+  && ok "FRR's SPF: 192.168.50.1/32 metric 10 via eth-kvte 10.0.12.0 (our loopback at metric 0 + link 10)" \
+  || fail "FRR routes: $(cat "$T/frr-routes.txt")"
 
 kill "$(cat "$R/isisd.pid")"
 # isisd says goodbye with a hello in three-way state Down (→ Initializing), then falls
