@@ -109,7 +109,10 @@ static int segments_make(const ted_t *t, const struct cspf_path *p, enum decap d
 	segs = json_array();
 	if (!segs)
 		return -ENOMEM;
-	for (uint32_t i = 0; i < p->n; i++) {
+	/* The first link is the first hop (the head end or PLR sends there itself), so
+	 * its own End.X SID is not a segment: the list starts at the second node, and
+	 * the agent pins segment 0 to the first hop (DESIGN §6). */
+	for (uint32_t i = 1; i < p->n; i++) {
 		const struct ted_link *l = &t->links[p->links[i]];
 
 		if (l->n_sids == 0) {

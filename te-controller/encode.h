@@ -2,7 +2,9 @@
  *
  * DESIGN §6 (SRv6 dataplane, local repair) and §8 (protection). A primary path
  * (struct cspf_path from te-controller/cspf.h) becomes an SRv6 segment list — the
- * End.X SID of every link, i.e. every hop strict, then the tail's decapsulation SID
+ * End.X SID of every link after the first, i.e. every hop strict (the first link is
+ * the first hop, so the head end's own End.X SID is not a segment; the agent pins
+ * segment 0 to the first hop), then the tail's decapsulation SID
  * (End.DX4 when the tail has one and an IPv4 router ID to steer, else End.DT6) — a
  * first-hop next hop (the interface from the link's name "<node>:<ifname>", the
  * neighbor's address on the link: the IPv6 link-local address its speaker reports,

@@ -290,7 +290,7 @@ START_TEST(r1_to_r4_protected)
 	ck_assert_str_eq(str(p, "since"), "2026-11-22T07:31:02.250Z");
 	ck_assert_ptr_null(json_object_get(p, "reason"));
 	ck_assert_str_eq(text(p, "segments"),
-			 "[\"fc00:0:1:e002::\",\"fc00:0:2:e002::\",\"fc00:0:4:d4::\"]");
+			 "[\"fc00:0:2:e002::\",\"fc00:0:4:d4::\"]");
 	ck_assert_str_eq(text(p, "bypasses"),
 			 "[{\"link\":\"r1:et2\",\"merge_point\":\"r2\",\"path\":[\"r1\",\"r3\",\"r2\"],"
 			 "\"plr\":\"r1\",\"state\":\"up\"},"
@@ -301,19 +301,19 @@ START_TEST(r1_to_r4_protected)
 	ck_assert_ptr_nonnull(tun);
 	ck_assert_str_eq(text(tun, ""),
 		"{\"backup\":{\"first_hop\":{\"address\":\"100.65.0.7\",\"interface\":\"et3\","
-		"\"neighbor\":\"r3\"},\"link\":\"r1:et2\",\"segments\":[\"fc00:0:1:e003::\","
+		"\"neighbor\":\"r3\"},\"link\":\"r1:et2\",\"segments\":["
 		"\"fc00:0:3:e002::\",\"fc00:0:2:d6::\"]},\"bandwidth\":200000000,\"dataplane\":"
 		"\"srv6\",\"destinations\":[\"192.168.50.4/32\",\"fc00:0:4::1/128\"],"
 		"\"first_hop\":{\"address\":\"100.65.0.3\",\"interface\":\"et2\",\"neighbor\":"
 		"\"r2\"},\"lsp\":\"r1-to-r4\",\"metric\":128,\"path\":[\"r1\",\"r2\",\"r4\"],"
-		"\"segments\":[\"fc00:0:1:e002::\",\"fc00:0:2:e002::\",\"fc00:0:4:d4::\"],"
+		"\"segments\":[\"fc00:0:2:e002::\",\"fc00:0:4:d4::\"],"
 		"\"to\":\"r4\"}");
 
 	prot = get(d, "rib/r1/protect/r1:et2");
 	ck_assert_ptr_nonnull(prot);
 	ck_assert_str_eq(text(prot, "path"), "[\"r1\",\"r3\",\"r2\"]");
 	ck_assert_str_eq(text(prot, "segments"),
-			 "[\"fc00:0:1:e003::\",\"fc00:0:3:e002::\",\"fc00:0:2:d6::\"]");
+			 "[\"fc00:0:3:e002::\",\"fc00:0:2:d6::\"]");
 	ck_assert_str_eq(text(prot, "first_hop"),
 			 "{\"address\":\"100.65.0.7\",\"interface\":\"et3\",\"neighbor\":\"r3\"}");
 	ck_assert_str_eq(str(prot, "merge_point"), "r2");
