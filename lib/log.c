@@ -8,6 +8,7 @@
  * daemon, kvtectl and lib/ itself. Settings are not thread-safe: set them at startup
  * or from the loop thread. */
 #include "lib/log.h"
+#include "lib/timefmt.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -159,16 +160,8 @@ static size_t escape_into(char *dst, size_t cap, const char *src)
 
 static void format_time(char *buf, size_t len)
 {
-	struct timespec ts;
-	struct tm tm;
-	char date[32];
-
-	if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || !gmtime_r(&ts.tv_sec, &tm) ||
-	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0) {
+	if (!time_now_rfc3339(buf, len))
 		snprintf(buf, len, "0000-00-00T00:00:00.000Z");
-		return;
-	}
-	snprintf(buf, len, "%s.%03uZ", date, (unsigned)(ts.tv_nsec / 1000000) % 1000u);
 }
 
 /* Writes one line. The message is formatted into a stack buffer, or the heap when it

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include "lib/keys.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "lib/nlmon.h"
+#include "lib/timefmt.h"
 #include "speaker/adj.h"
 #include "speaker/export.h"
 #include "speaker/flood.h"
@@ -68,14 +68,6 @@ struct speaker {
 	void (*done)(void *);
 	void *done_arg;
 };
-
-static uint64_t wall_ms(void)
-{
-	struct timeval tv;
-
-	gettimeofday(&tv, NULL);
-	return (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-}
 
 static uint64_t now_ms(struct speaker *s)
 {
@@ -149,7 +141,7 @@ static void adj_actions(struct speaker *s, size_t i, const struct isis_adj_actio
 				c->nbr6.family = AF_INET6;
 				memcpy(c->nbr6.bytes, a->nbr.addr6[0], 16);
 			}
-			s->io[i].up_since_wall = wall_ms();
+			s->io[i].up_since_wall = time_wall_ms();
 			isis_flood_circuit_up(&s->flood, (int)i, now);
 			log_info("adj", "%s: adjacency with %s up (%s)", c->cfg->name,
 				 sysid_str(a->nbr.sysid, nb, sizeof(nb)), a->reason ? a->reason : "");
@@ -584,13 +576,13 @@ static json_t *speaker_value(struct speaker *s)
 {
 	struct ted_json_speaker_in in;
 	struct ted_json_adj_in adjs[SPEAKER_MAX_IFACES];
-	char started[TED_JSON_TIME_LEN], since[SPEAKER_MAX_IFACES][TED_JSON_TIME_LEN];
+	char started[TIME_RFC3339_LEN], since[SPEAKER_MAX_IFACES][TIME_RFC3339_LEN];
 	char host[SPEAKER_MAX_IFACES][256], err[256];
 	size_t na = 0;
 	json_t *v;
 
 	memset(&in, 0, sizeof(in));
-	ted_json_time(s->started_wall, started, sizeof(started));
+	time_rfc3339(s->started_wall, started, sizeof(started));
 	in.node = s->cfg.hostname;
 	memcpy(in.system_id, s->cfg.system_id, ISIS_SYSID_LEN);
 	in.areas = &s->cfg.area;
@@ -631,7 +623,7 @@ static json_t *speaker_value(struct speaker *s)
 		if (c->has_ll6)
 			a->local6 = c->ll6;
 		if (c->adj_up) {
-			ted_json_time(s->io[i].up_since_wall, since[na], sizeof(since[na]));
+			time_rfc3339(s->io[i].up_since_wall, since[na], sizeof(since[na]));
 			a->up_since = since[na];
 			if ((s->cfg.srv6_behaviors & SPEAKER_SRV6_END_X) &&
 			    speaker_sid(&s->cfg, (uint16_t)(SPEAKER_FUNC_END_X + c->index + 1),
@@ -890,7 +882,7 @@ int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 	s->level = s->cfg.level == ISIS_LEVEL_1 ? ISIS_LEVEL_1 : ISIS_LEVEL_2;
 	if (s->cfg.level == ISIS_LEVEL_12)
 		log_warn("speaker", "level 1-2 configured: this speaker runs level 2 only");
-	s->started_wall = wall_ms();
+	s->started_wall = time_wall_ms();
 	srandom((unsigned)(s->started_wall ^ (uint64_t)getpid()));
 	isis_flood_config_default(&fc);
 	if (opts->csnp_ms)

@@ -182,29 +182,6 @@ char *ted_json_dumps(const json_t *v)
 	return json_dumps(v, JSON_PRESERVE_ORDER | JSON_COMPACT | JSON_REAL_PRECISION(17));
 }
 
-char *ted_json_time(uint64_t unix_ms, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t t;
-	int n;
-
-	if (buf && len)
-		buf[0] = 0;
-	if (!buf || len < TED_JSON_TIME_LEN || unix_ms / 1000 > 253402300799ull)
-		return NULL;	/* beyond 9999-12-31T23:59:59Z */
-	t = (time_t)(unix_ms / 1000);
-	if (!gmtime_r(&t, &tm))
-		return NULL;
-	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ", tm.tm_year + 1900,
-		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		     (unsigned)(unix_ms % 1000));
-	if (n < 0 || (size_t)n >= len) {
-		buf[0] = 0;
-		return NULL;
-	}
-	return buf;
-}
-
 /* --- LSP: wire bytes of what has no schema field ------------------------------------ */
 
 /* {"type":T,"value":"hex"} for every TLV (or sub-TLV) in w's bytes */

@@ -29,16 +29,12 @@
 #include "speaker/isis.h"
 #include "speaker/spf.h"
 
-#define TED_JSON_TIME_LEN 25	/* "2026-11-22T07:30:00.123Z" + NUL */
 
 /* The canonical text of a value: compact, fields in insertion (schema) order, no
  * trailing newline. These are the exact bytes written to etcd. malloc'd (free()),
  * NULL for NULL or on ENOMEM. */
 char *ted_json_dumps(const json_t *v);
 
-/* RFC 3339 UTC with milliseconds: "2026-11-22T07:30:00.123Z". Returns buf, or NULL
- * (buf holds "" when len > 0) if len < TED_JSON_TIME_LEN or the year is past 9999. */
-char *ted_json_time(uint64_t unix_ms, char *buf, size_t len);
 
 /* A decoded L1/L2 LSP (one fragment) as a ted-lsp value. remaining_lifetime is the
  * value to publish (the LSDB's aged lifetime). A purge (PDU lifetime 0, or
@@ -140,7 +136,7 @@ struct ted_json_adj_in {
 	addr_t nbr4;			/* from its hellos (TLV 132 / 232) */
 	addr_t nbr6;
 	uint16_t hold_time;		/* 0 = leave out */
-	const char *up_since;		/* RFC 3339 (ted_json_time); required when Up */
+	const char *up_since;		/* RFC 3339 (lib/timefmt.h); required when Up */
 	addr_t end_x_sid;		/* unset: none */
 	const char *reason;		/* why not up; NULL or "": none; cut at 256 bytes */
 };
@@ -152,7 +148,7 @@ struct ted_json_speaker_in {
 	size_t nareas;			/* 0 = leave out */
 	uint8_t level;			/* 1, 2, 3; 0 = leave out */
 	bool overload;
-	const char *started;		/* RFC 3339 (ted_json_time) */
+	const char *started;		/* RFC 3339 (lib/timefmt.h) */
 	uint32_t pid;			/* 0 = leave out */
 	const char *version;		/* NULL = leave out */
 	const struct ted_json_adj_in *adj;

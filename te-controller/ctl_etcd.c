@@ -23,6 +23,7 @@
 #include "lib/jx.h"
 #include "lib/keys.h"
 #include "lib/log.h"
+#include "lib/timefmt.h"
 #include "lib/validate.h"
 #include "te-controller/cspf.h"
 #include "te-controller/plan.h"
@@ -96,20 +97,6 @@ static void step(ctl_t *c);
 static void campaign(ctl_t *c);
 
 /* ---- small helpers -------------------------------------------------------------------- */
-
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	char b[32];
-	unsigned ms;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%S", &tm);
-	ms = (unsigned)(ts.tv_nsec / 1000000) % 1000u;
-	snprintf(buf, len, "%.24s.%03uZ", b, ms);
-}
 
 static bool owned_family(int f)
 {
@@ -253,7 +240,7 @@ static void campaign(ctl_t *c)
 		return;
 	if (c->snap[SRC_TE] && c->leader_key_create != 0)
 		return; /* someone leads: wait for te/leader to go */
-	now_rfc3339(since, sizeof(since));
+	time_now_rfc3339(since, sizeof(since));
 	v = json_pack("{s:s, s:s, s:i, s:s, s:s}", "id", c->id, "host", c->host, "pid",
 		      (int)getpid(), "since", since, "version", "0.1.0");
 	val = v ? jx_dumps(v) : NULL;
@@ -1023,7 +1010,7 @@ static void compute(ctl_t *c)
 			.revision = json_integer_value(json_object_get(v, "r")) };
 	}
 	prev = prev_paths(c);
-	now_rfc3339(now, sizeof(now));
+	time_now_rfc3339(now, sizeof(now));
 	in = (struct plan_input){ .keys = &c->keys, .ted = &c->ted,
 				  .groups = c->have_groups ? &c->groups : NULL, .reqs = pr,
 				  .n_reqs = n, .prev_paths = prev, .now = now };

@@ -21,6 +21,7 @@
 #include "speaker/isis.h"
 #include "speaker/originate.h"
 #include "speaker/spf.h"
+#include "lib/timefmt.h"
 #include "speaker/ted_json.h"
 #include "te-controller/ted.h"
 #include "tests/support/isis_golden.h"
@@ -1607,17 +1608,17 @@ END_TEST
 
 START_TEST(time_format)
 {
-	char b[TED_JSON_TIME_LEN];
+	char b[TIME_RFC3339_LEN];
 
-	ck_assert_str_eq(ted_json_time(0, b, sizeof(b)), "1970-01-01T00:00:00.000Z");
-	ck_assert_str_eq(ted_json_time(1795332600123ull, b, sizeof(b)),
+	ck_assert_str_eq(time_rfc3339(0, b, sizeof(b)), "1970-01-01T00:00:00.000Z");
+	ck_assert_str_eq(time_rfc3339(1795332600123ull, b, sizeof(b)),
 			 "2026-11-22T07:30:00.123Z");
-	ck_assert_str_eq(ted_json_time(951782400999ull, b, sizeof(b)), /* leap day */
+	ck_assert_str_eq(time_rfc3339(951782400999ull, b, sizeof(b)), /* leap day */
 			 "2000-02-29T00:00:00.999Z");
-	ck_assert_ptr_null(ted_json_time(0, b, sizeof(b) - 1));
+	ck_assert_ptr_null(time_rfc3339(0, b, sizeof(b) - 1));
 	ck_assert_str_eq(b, "");
-	ck_assert_ptr_null(ted_json_time(UINT64_MAX, b, sizeof(b)));
-	ck_assert_ptr_null(ted_json_time(0, NULL, 0));
+	ck_assert_ptr_null(time_rfc3339(UINT64_MAX, b, sizeof(b)));
+	ck_assert_ptr_null(time_rfc3339(0, NULL, 0));
 }
 END_TEST
 
