@@ -26,10 +26,11 @@
 struct nlmsghdr;
 
 /* kvte's route protocol number (rtm_protocol) on every route it installs, and the only
- * routes it dumps, replaces or deletes. 196 = 0xc4: not defined in linux/rtnetlink.h
- * (which uses 0-18, 42, 99, 186-189, 192) nor in iproute2's rt_protos. `ip route show
- * proto 196` lists them. */
-#define KVTE_RTPROT 196
+ * routes it dumps, replaces or deletes. 222: not defined in linux/rtnetlink.h (0-18,
+ * 42, 99, 186-189, 192), iproute2's rt_protos, nor FRR's rt_protos.d (186-197, where
+ * 196 is zebra's static routes, which zebra sweeps at start). scripts/setup-debian.sh
+ * names it "kvte" in /etc/iproute2/rt_protos.d/kvte.conf: `ip route show proto kvte`. */
+#define KVTE_RTPROT 222
 #define NL_TABLE_MAIN 254 /* RT_TABLE_MAIN */
 #define NL_ERRMSG_MAX 192
 #define NL_MPLS_LABEL_MAX 1048575u

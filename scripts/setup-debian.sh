@@ -33,8 +33,19 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
+# kvte's route protocol number (fib-agent/nl_route.h KVTE_RTPROT), named for iproute2 so
+# `ip route` shows "proto kvte" (after the packages: iproute2 creates /etc/iproute2)
+name_rtproto() {
+  if [ -d /etc/iproute2 ] && [ ! -e /etc/iproute2/rt_protos.d/kvte.conf ]; then
+    mkdir -p /etc/iproute2/rt_protos.d
+    printf '# kvte-agent routes (fib-agent/nl_route.h KVTE_RTPROT)\n222\tkvte\n' > /etc/iproute2/rt_protos.d/kvte.conf
+    echo "setup: named route protocol 222 \"kvte\" in /etc/iproute2/rt_protos.d/kvte.conf"
+  fi
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "setup: all ${#PACKAGES[@]} packages present"
+  name_rtproto
   exit 0
 fi
 
@@ -51,4 +62,5 @@ trap '[ $made_policy -eq 1 ] && rm -f "$policy"' EXIT
 echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
+name_rtproto
 echo "setup: done"

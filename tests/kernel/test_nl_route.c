@@ -199,12 +199,12 @@ START_TEST(install_dump_compare)
 	ck_assert_uint_eq(st.replaces + st.deletes, 0);
 	expect_routes(s, want, n);
 	/* ip(8) sees them with kvte's protocol number */
-	out = run("ip route show proto 196");
+	out = run("ip route show proto 222");
 	ck_assert_ptr_nonnull(strstr(out, "10.42.3.0/24"));
 	ck_assert_ptr_nonnull(strstr(out, "nexthop via 10.0.1.2 dev veth2"));
 	ck_assert_ptr_nonnull(
 		strstr(out, "10.42.5.0/24 via inet6 2001:db8:1::2 dev veth0"));
-	out = run("ip -6 route show proto 196");
+	out = run("ip -6 route show proto 222");
 	ck_assert_ptr_nonnull(strstr(out, "2001:db8:11::/48"));
 	/* idempotent: nothing to do the second time */
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
@@ -535,9 +535,9 @@ START_TEST(srv6_encap_and_sids)
 	}
 	nl_fib_free(&k);
 	ck_assert_ptr_nonnull(
-		strstr(run("ip -6 route show proto 196"), "encap seg6 mode encap segs"));
+		strstr(run("ip -6 route show proto 222"), "encap seg6 mode encap segs"));
 	ck_assert_ptr_nonnull(strstr(run("ip route show 192.168.50.4/32"), "mtu 1420"));
-	ck_assert_ptr_nonnull(strstr(run("ip -6 route show proto 196"), "End.DX4"));
+	ck_assert_ptr_nonnull(strstr(run("ip -6 route show proto 222"), "End.DX4"));
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
 	ck_assert_uint_eq(st.adds + st.replaces + st.deletes, 0);
 	/* one SID changed, one segment list changed */
@@ -759,7 +759,7 @@ START_TEST(same_bytes_as_iproute2)
 	nh->segs[1] = A("fc00:0:4::d4");
 	same_as_ip("seg6 encap", m, nl_build_route(m, sizeof(m), RIB_OP_ADD, &e, &o, 1),
 		   "-6 route add 2001:db8:20::/48 encap seg6 mode encap segs "
-		   "fc00:0:2::1,fc00:0:4::d4 dev veth0 proto 196");
+		   "fc00:0:2::1,fc00:0:4::d4 dev veth0 proto 222");
 	e = route("10.60.0.0/24");
 	nh = nh_add(&e, "veth0", "10.0.0.2");
 	nh->n_labels = 2;
@@ -767,12 +767,12 @@ START_TEST(same_bytes_as_iproute2)
 	nh->labels[1] = 16004;
 	same_as_ip("mpls push", m, nl_build_route(m, sizeof(m), RIB_OP_ADD, &e, &o, 1),
 		   "route add 10.60.0.0/24 encap mpls 16002/16004 via 10.0.0.2 dev veth0 "
-		   "proto 196");
+		   "proto 222");
 	e = route("10.61.0.0/24");
 	nh_add(&e, "veth0", "10.0.0.2");
 	nh_add(&e, "veth2", "10.0.1.2");
 	same_as_ip("ipv4 multipath", m, nl_build_route(m, sizeof(m), RIB_OP_ADD, &e, &o, 1),
-		   "route add 10.61.0.0/24 proto 196 nexthop via 10.0.0.2 dev veth0 "
+		   "route add 10.61.0.0/24 proto 222 nexthop via 10.0.0.2 dev veth0 "
 		   "nexthop via 10.0.1.2 dev veth2");
 	x = sid("fc00:0:1::b6/128", NL_SID_END_B6_ENCAPS, "veth0");
 	x.n_segs = 2;
@@ -781,27 +781,27 @@ START_TEST(same_bytes_as_iproute2)
 	same_as_ip("End.B6.Encaps", m, nl_build_sid(m, sizeof(m), RIB_OP_ADD, &x, &o, 1),
 		   "-6 route add fc00:0:1::b6/128 encap seg6local action End.B6.Encaps srh "
 		   "segs "
-		   "fc00:0:3::e4,fc00:0:4::d6 dev veth0 proto 196");
+		   "fc00:0:3::e4,fc00:0:4::d6 dev veth0 proto 222");
 	x = sid("fc00:0:1::e1/128", NL_SID_END_X, "veth0");
 	x.nh6 = A("2001:db8:1::2");
 	same_as_ip("End.X", m, nl_build_sid(m, sizeof(m), RIB_OP_ADD, &x, &o, 1),
 		   "-6 route add fc00:0:1::e1/128 encap seg6local action End.X nh6 "
-		   "2001:db8:1::2 dev veth0 proto 196");
+		   "2001:db8:1::2 dev veth0 proto 222");
 	x = sid("fc00:0:1::d4/128", NL_SID_END_DX4, "veth0");
 	x.nh4 = A("0.0.0.0");
 	same_as_ip(
 		"End.DX4", m, nl_build_sid(m, sizeof(m), RIB_OP_ADD, &x, &o, 1),
 		"-6 route add fc00:0:1::d4/128 encap seg6local action End.DX4 nh4 0.0.0.0 "
-		"dev veth0 proto 196");
+		"dev veth0 proto 222");
 	x = sid("fc00:0:1::d6/128", NL_SID_END_DT6, "veth0");
 	x.table = 254;
 	same_as_ip("End.DT6", m, nl_build_sid(m, sizeof(m), RIB_OP_ADD, &x, &o, 1),
 		   "-6 route add fc00:0:1::d6/128 encap seg6local action End.DT6 table 254 "
-		   "dev veth0 proto 196");
+		   "dev veth0 proto 222");
 	x = sid("fc00:0:1::/128", NL_SID_END, "veth0");
 	same_as_ip("End", m, nl_build_sid(m, sizeof(m), RIB_OP_ADD, &x, &o, 1),
 		   "-6 route add fc00:0:1::/128 encap seg6local action End dev veth0 proto "
-		   "196");
+		   "222");
 	memset(&mr, 0, sizeof(mr));
 	mr.label = 100;
 	mr.n_nh = 1;
@@ -812,11 +812,11 @@ START_TEST(same_bytes_as_iproute2)
 	mr.nh[0].labels[1] = 300;
 	same_as_ip(
 		"mpls swap", m, nl_build_mpls(m, sizeof(m), RIB_OP_ADD, &mr, &o, 1),
-		"-f mpls route add 100 as 200/300 via inet 10.0.0.2 dev veth0 proto 196");
+		"-f mpls route add 100 as 200/300 via inet 10.0.0.2 dev veth0 proto 222");
 	mr.nh[0].n_labels = 0;
 	mr.nh[0].gateway = A("2001:db8:1::2");
 	same_as_ip("mpls pop", m, nl_build_mpls(m, sizeof(m), RIB_OP_ADD, &mr, &o, 1),
-		   "-f mpls route add 100 via inet6 2001:db8:1::2 dev veth0 proto 196");
+		   "-f mpls route add 100 via inet6 2001:db8:1::2 dev veth0 proto 222");
 }
 END_TEST
 
@@ -872,7 +872,7 @@ START_TEST(probe_leaves_nothing)
 	ck_assert_int_ge(nl_caps_probe_lwt(s, 5 /* LWTUNNEL_ENCAP_SEG6 */), 0);
 	ck_assert_int_eq(nl_caps_probe_lwt(s, 200),
 			 -EINVAL); /* not a type this build knows */
-	ck_assert_str_eq(run("ip -6 route show proto 196 table all"), "");
+	ck_assert_str_eq(run("ip -6 route show proto 222 table all"), "");
 	ck_assert_str_eq(run("ip -6 route show 100::/64 table all"), "");
 	nl_route_sock_close(s);
 }

@@ -304,7 +304,7 @@ START_TEST(ipv4_single_gateway)
 	ck_assert_uint_eq(rtm_of(nlh)->rtm_dst_len, 24);
 	ck_assert_uint_eq(rtm_of(nlh)->rtm_table, RT_TABLE_MAIN);
 	ck_assert_uint_eq(rtm_of(nlh)->rtm_protocol, KVTE_RTPROT);
-	ck_assert_uint_eq(rtm_of(nlh)->rtm_protocol, 196);
+	ck_assert_uint_eq(rtm_of(nlh)->rtm_protocol, 222);
 	ck_assert_uint_eq(rtm_of(nlh)->rtm_scope, RT_SCOPE_UNIVERSE);
 	ck_assert_uint_eq(rtm_of(nlh)->rtm_type, RTN_UNICAST);
 	t = top_attrs(nlh);
