@@ -11,6 +11,8 @@ Plan lines (space-separated, read by the lab's bash):
   stub NAME IFACE                 a stub interface (a dummy link) to create
   link A IFA B IFB                a veth between two nodes
   speaker NAME                    run kvte-speaker for NAME (OUTDIR/NAME.speaker.json)
+  agent NAME                      run kvte-agent for NAME (every router: IGP, TE, static
+                                  and BGP routes all reach the kernel through it)
 
 Speaker configs: a node runs IS-IS when its domain has "isis"; its IS-IS interfaces are
 its links to nodes of the same domain. The IGP metric of a link is its te_metric (the
@@ -113,6 +115,8 @@ def main(argv):
             json.dump(cfg, f, indent=2)
             f.write("\n")
         plan.append(f"speaker {name}")
+    for name in nodes:
+        plan.append(f"agent {name}")
     groups = topo.get("admin_groups", {})
     with open(os.path.join(out, "admin-groups.json"), "w") as f:
         json.dump({"groups": groups}, f)

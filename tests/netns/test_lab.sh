@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_lab — the lab (deploy/lab/lab) brings the seed topology up and down: seven
-# namespaces, nine veth links, five kvte-speakers and a kvte-controller on a private
-# etcd; r1's route to r4's loopback is the seed's r1-r2-r4 (metric 128 = TE metrics 51
-# + 77); the LSP r1-to-r4 comes up on r1-r2-r4 with its bypass r1-r3-r2; `lab link r1
+# namespaces, nine veth links, five kvte-speakers, seven kvte-agents and a
+# kvte-controller on a private etcd; r1's route to r4's loopback is the seed's r1-r2-r4
+# (metric 128 = TE metrics 51 + 77), in etcd and in r1's kernel, and r1 pings r4; the
+# LSP r1-to-r4 comes up on r1-r2-r4 with its bypass r1-r3-r2; `lab link r1
 # r2 down` moves the route to r1-r3-r5-r4 (155 + 55 + 35 = 245) and the LSP off r1-r2;
 # `lab down` leaves no namespace, no process and no run directory behind.
 source "$(dirname "$0")/lib.sh"
@@ -19,9 +20,18 @@ trap 'lab_down || true; cleanup' EXIT
 "$LAB" up >"$T/up.log" 2>&1 || { cat "$T/up.log" >&2; fail "lab up"; finish; }
 grep -q "all 5 speakers are up" "$T/up.log" && ok "lab up: 5 speakers registered" || fail "speakers: $(tail -5 "$T/up.log")"
 [ "$(ip netns list | grep -c "^$TAG-")" -eq 7 ] && ok "7 namespaces" || fail "namespaces: $(ip netns list)"
+grep -q "7 FIB agents" "$T/up.log" && ok "7 FIB agents started" || fail "agents: $(grep topology "$T/up.log")"
 R=/kvte/rib/r1/isis/192.168.50.4_32
 wait_for 15 "seed route" jq_is $R '.metric == 128 and .next_hops[0].neighbor == "r2"' \
   && ok "r1 -> r4 via r2, metric 128 (as in the seed)" || fail "route: $(eget $R)"
+# speakers -> etcd -> agents -> kernels: r1 forwards to r4's loopback over r2
+wait_for 10 "r1 kernel route" bash -c "ip -n $TAG-r1 route show 192.168.50.4 proto 222 | grep -q 'via 100.65.0.3 dev et2'" \
+  && ok "r1's kernel: 192.168.50.4 via 100.65.0.3 dev et2 proto kvte" || fail "r1 kernel: $(ip -n "$TAG-r1" route)"
+wait_for 10 "ping r1 -> r4" ip netns exec "$TAG-r1" ping -c1 -W1 -I 192.168.50.1 192.168.50.4 \
+  && ok "ping r1 (192.168.50.1) -> r4 (192.168.50.4)" || fail "ping r1 -> r4"
+jq_is /kvte/state/r1/agent '.connected and .counts.isis > 0 and .counts.installed > 0' \
+  && ok "state/r1/agent: $(jq -c .counts <<<"$(eget /kvte/state/r1/agent)")" || fail "agent state: $(eget /kvte/state/r1/agent)"
+
 # speakers -> TED -> controller: the seed's first LSP request
 ectl put /kvte/config/lsps/r1-to-r4 '{"from":"r1","to":"r4","protection":"link"}' >/dev/null
 P=/kvte/te/paths/r1-to-r4
@@ -35,6 +45,9 @@ wait_for 10 "reroute" jq_is $R '.metric == 245 and .next_hops[0].neighbor == "r3
   && ok "lab link r1 r2 down: r1 -> r4 via r3, metric 245" || fail "reroute: $(eget $R)"
 wait_for 10 "LSP rerouted" jq_is $P '.state == "up" and ([.path[].node] | index("r2") == null)' \
   && ok "controller: r1-to-r4 re-routed off r1-r2 ($(jq -r '[.path[].node] | join("-")' <<<"$(eget $P)"))" || fail "LSP reroute: $(eget $P)"
+wait_for 10 "r1 kernel reroute" bash -c "ip -n $TAG-r1 route show 192.168.50.4 proto 222 | grep -q 'dev et3'" \
+  && ip netns exec "$TAG-r1" ping -c1 -W1 -I 192.168.50.1 192.168.50.4 >/dev/null \
+  && ok "r1's kernel follows: 192.168.50.4 via et3, ping still answers" || fail "r1 kernel after link down: $(ip -n "$TAG-r1" route show 192.168.50.4)"
 "$LAB" link r1 r2 up >/dev/null
 "$LAB" exec r1 ip -br addr show et2 | grep -q "100.65.0.2/31" && ok "lab exec r1 sees its address" || fail "lab exec"
 pids=$(cat "$KVTE_LAB_DIR"/*.pid)

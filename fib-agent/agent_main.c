@@ -1,0 +1,163 @@
+/* agent_main — the kvte-agent process: flags, logging, signals, one libuv loop running
+ * fib-agent/agent.c. It programs the kernel FIB of the network namespace it is started
+ * in — or, with --netns NAME, of /run/netns/NAME while it reaches etcd from its own
+ * (lib/netns.h) — from rib/<node>/, config/static/<node>/ and bgp/routes/. Needs
+ * CAP_NET_ADMIN (plus CAP_SYS_ADMIN for --netns). Exit codes: 0 after SIGINT/SIGTERM
+ * (installed routes stay), 1 when it cannot start (reason logged), 2 for a usage
+ * error. docs/agent.md ("The daemon") lists the flags. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "fib-agent/agent.h"
+#include "lib/log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kvte-agent --node NAME [options]\n"
+		"  -n, --node NAME          this router's name (its keys: rib/NAME/, ...)\n"
+		"  -e, --etcd URLS          etcd endpoints (default http://127.0.0.1:2379)\n"
+		"      --netns NS           program network namespace NS (/run/netns/NS) while\n"
+		"                           talking to etcd from ours (the lab uses it)\n"
+		"  -r, --root PREFIX        etcd key root (default /kvte/)\n"
+		"      --table N            kernel routing table (default 254, main)\n"
+		"      --lease-ttl SECONDS  lease of state/NAME/agent (default 10)\n"
+		"  -l, --log-level LEVEL    error | warn | info (default) | debug\n"
+		"  -d, --debug CATS         debug categories (agent,nlmon,etcd or all)\n"
+		"  -h, --help\n");
+}
+
+static uv_signal_t sig_int, sig_term;
+static struct agent *the_agent;
+
+static void stopped(void *arg)
+{
+	uv_close((uv_handle_t *)&sig_int, NULL);
+	uv_close((uv_handle_t *)&sig_term, NULL);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	log_info("agent", "%s: stopping (installed routes stay)", strsignal(signum));
+	uv_signal_stop(&sig_int);
+	uv_signal_stop(&sig_term);
+	if (the_agent) {
+		agent_stop(the_agent, stopped, NULL);
+		the_agent = NULL;
+	}
+}
+
+static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v < min || v > max) {
+		fprintf(stderr, "kvte-agent: %s: expected an integer %u..%u, got \"%s\"\n", flag,
+			min, max, s);
+		return -1;
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"node", required_argument, NULL, 'n'},
+		{"etcd", required_argument, NULL, 'e'},
+		{"netns", required_argument, NULL, 'N'},
+		{"root", required_argument, NULL, 'r'},
+		{"table", required_argument, NULL, 't'},
+		{"lease-ttl", required_argument, NULL, 'T'},
+		{"log-level", required_argument, NULL, 'l'},
+		{"debug", required_argument, NULL, 'd'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct agent_opts o = {.etcd_endpoints = "http://127.0.0.1:2379"};
+	char err[512];
+	int c, rc;
+
+	log_init("kvte-agent", NULL);
+	while ((c = getopt_long(argc, argv, "n:e:r:l:d:h", longopts, NULL)) != -1) {
+		uint32_t u;
+		enum log_level lvl;
+
+		switch (c) {
+		case 'n':
+			o.node = optarg;
+			break;
+		case 'e':
+			o.etcd_endpoints = optarg;
+			break;
+		case 'N':
+			o.netns = optarg;
+			break;
+		case 'r':
+			o.root = optarg;
+			break;
+		case 't':
+			if (parse_u32("--table", optarg, 1, 0xfffffffe, &u) < 0)
+				return 2;
+			o.table = u;
+			break;
+		case 'T':
+			if (parse_u32("--lease-ttl", optarg, 2, 3600, &u) < 0)
+				return 2;
+			o.lease_ttl_s = u;
+			break;
+		case 'l':
+			if (log_level_parse(optarg, &lvl) < 0) {
+				fprintf(stderr, "kvte-agent: --log-level: expected error, warn, info "
+						"or debug, got \"%s\"\n", optarg);
+				return 2;
+			}
+			log_set_level(lvl);
+			break;
+		case 'd':
+			log_set_debug(optarg);
+			log_set_level(LOG_LVL_DEBUG);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "kvte-agent: unexpected argument \"%s\"\n", argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (!o.node) {
+		fprintf(stderr, "kvte-agent: --node NAME is required\n");
+		usage(stderr);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	uv_loop_t *loop = uv_default_loop();
+
+	rc = agent_start(loop, &o, &the_agent, err, sizeof(err));
+	if (rc < 0) {
+		log_err("agent", "cannot start: %s", err);
+		return 1;
+	}
+	uv_signal_init(loop, &sig_int);
+	uv_signal_init(loop, &sig_term);
+	uv_signal_start(&sig_int, on_signal, SIGINT);
+	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	uv_run(loop, UV_RUN_DEFAULT);
+	uv_loop_close(loop);
+	log_info("agent", "stopped");
+	return 0;
+}
