@@ -23,8 +23,8 @@ static bool get_nh(jx_ctx *c, const json_t *o, const char *field, struct rib_nh 
 	bool ok = jx_get_string(c, fh, "interface", true, &ifn) &&
 		  jx_get_addr(c, fh, "address", true, &nh->gateway);
 
-	if (ok && strlen(ifn) > RIB_IFNAME_MAX)
-		ok = jx_fail_field(c, "interface", "longer than %d bytes", RIB_IFNAME_MAX);
+	if (ok && (ifn[0] == '\0' || strlen(ifn) > RIB_IFNAME_MAX))
+		ok = jx_fail_field(c, "interface", "expected 1..%d bytes", RIB_IFNAME_MAX);
 	if (ok)
 		snprintf(nh->ifname, sizeof(nh->ifname), "%s", ifn);
 	jx_pop(c, m);
@@ -218,15 +218,35 @@ static int parse_sid(jx_ctx *c, const json_t *v, const struct key_info *ki, stru
 		jx_fail_field(c, "behavior", "unknown behavior \"%s\"", b);
 		return -EINVAL;
 	}
+	addr_t vsid;
+
+	if (!jx_get_addr(c, v, "sid", true, &vsid))
+		return -EINVAL;
+	if (addr_cmp(&vsid, &ki->sid.addr) != 0) {
+		jx_fail_field(c, "sid", "differs from the key's SID");
+		return -EINVAL;
+	}
 	s->sid.addr = ki->sid.addr;
 	s->sid.len = 128;
 	if (!jx_get_string(c, v, "interface", false, &ifn))
 		return -EINVAL;
+	if (ifn && (ifn[0] == '\0' || strlen(ifn) > RIB_IFNAME_MAX)) {
+		jx_fail_field(c, "interface", "expected 1..%d bytes", RIB_IFNAME_MAX);
+		return -EINVAL;
+	}
 	snprintf(s->ifname, sizeof(s->ifname), "%s", ifn ? ifn : "lo");
 	switch (s->behavior) {
 	case NL_SID_END_X:
-		if (!jx_get_addr(c, v, "nh6", true, &s->nh6) || !ifn)
-			return c->failed ? -EINVAL : (jx_fail_field(c, "interface", "missing"), -EINVAL);
+		if (!jx_get_addr(c, v, "nh6", true, &s->nh6))
+			return -EINVAL;
+		if (s->nh6.family != AF_INET6) {
+			jx_fail_field(c, "nh6", "expected an IPv6 address");
+			return -EINVAL;
+		}
+		if (!ifn) {
+			jx_fail_field(c, "interface", "missing");
+			return -EINVAL;
+		}
 		break;
 	case NL_SID_END_DT6:
 		table = json_object_get(v, "table");
@@ -243,6 +263,10 @@ static int parse_sid(jx_ctx *c, const json_t *v, const struct key_info *ki, stru
 	case NL_SID_END_DX4:
 		if (!jx_get_addr(c, v, "nh4", true, &s->nh4))
 			return -EINVAL;
+		if (s->nh4.family != AF_INET) {
+			jx_fail_field(c, "nh4", "expected an IPv4 address");
+			return -EINVAL;
+		}
 		break;
 	case NL_SID_END_B6_ENCAPS:
 		if (!get_segs(c, v, "segments", true, &tmp))
@@ -259,11 +283,19 @@ static int parse_sid(jx_ctx *c, const json_t *v, const struct key_info *ki, stru
 static bool parse_protect(jx_ctx *c, const json_t *v, const struct key_info *ki,
 			  struct agent_protect *p)
 {
-	const char *mp = NULL;
+	const char *mp = NULL, *link = NULL;
+	struct key_link kl;
 
+	if (!jx_get_string(c, v, "link", true, &link))
+		return false;
+	if (keys_link_parse(link, &kl) < 0 || strcmp(kl.node, ki->link.node) != 0 ||
+	    strcmp(kl.ifname, ki->link.ifname) != 0)
+		return jx_fail_field(c, "link", "differs from the key's link");
 	if (!get_nh(c, v, "first_hop", &p->nh) || !get_segs(c, v, "segments", true, &p->nh) ||
 	    !jx_get_string(c, v, "merge_point", true, &mp))
 		return false;
+	if (!keys_name_valid(mp))
+		return jx_fail_field(c, "merge_point", "not a node name");
 	snprintf(p->ifname, sizeof(p->ifname), "%s", ki->link.ifname);
 	snprintf(p->merge_point, sizeof(p->merge_point), "%s", mp);
 	return true;
