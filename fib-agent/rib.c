@@ -473,6 +473,43 @@ static int rib_entry_cmp(const void *a, const void *b)
 			  &((const struct rib_fib_entry *)b)->prefix);
 }
 
+static int rib_entry_ptr_cmp(const void *a, const void *b)
+{
+	return rib_entry_cmp(*(const struct rib_fib_entry *const *)a,
+			     *(const struct rib_fib_entry *const *)b);
+}
+
+/* Sort n entries (each ~5 KiB: RIB_MAX_NH next hops) by prefix without moving them
+ * around: already sorted (the usual case) costs one pass; otherwise pointers are
+ * sorted and each entry is copied once. 0 or -ENOMEM (v unchanged). */
+static int rib_entries_sort(struct rib_fib_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (rib_entry_cmp(&v[i - 1], &v[i]) > 0)
+			break;
+	if (i >= n)
+		return 0;
+	const struct rib_fib_entry **p = malloc(n * sizeof(*p));
+	struct rib_fib_entry *tmp = malloc(n * sizeof(*tmp));
+
+	if (!p || !tmp) {
+		free(p);
+		free(tmp);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		p[i] = &v[i];
+	qsort(p, n, sizeof(*p), rib_entry_ptr_cmp);
+	for (i = 0; i < n; i++)
+		tmp[i] = *p[i];
+	memcpy(v, tmp, n * sizeof(*v));
+	free(tmp);
+	free(p);
+	return 0;
+}
+
 int rib_fib(const struct rib *rib, struct rib_fib_entry **out, size_t *n)
 {
 	size_t k = 0;
@@ -489,7 +526,11 @@ int rib_fib(const struct rib *rib, struct rib_fib_entry **out, size_t *n)
 	for (size_t i = 0; i < rib->n; i++)
 		if (rib->r[i].has_fib)
 			(*out)[k++] = rib->r[i].fib;
-	qsort(*out, k, sizeof(**out), rib_entry_cmp);
+	if (rib_entries_sort(*out, k) < 0) {
+		free(*out);
+		*out = NULL;
+		return -ENOMEM;
+	}
 	*n = k;
 	return 0;
 }
@@ -539,29 +580,55 @@ int rib_unresolved(const struct rib *rib, struct rib_unresolved **out, size_t *n
 	return 0;
 }
 
-/* Sorted, next-hop-canonical copy; -EINVAL on a duplicate prefix or too many hops. */
-static int rib_canon(const struct rib_fib_entry *in, size_t n, struct rib_fib_entry **out)
+/* True if in is sorted by prefix without duplicates and every next-hop list is in
+ * canonical order (what rib_fib and the kernel view produce). */
+static bool rib_is_canon(const struct rib_fib_entry *in, size_t n)
 {
-	*out = NULL;
-	if (n == 0)
-		return 0;
-	*out = malloc(n * sizeof(**out));
-	if (!*out)
-		return -ENOMEM;
-	memcpy(*out, in, n * sizeof(**out));
 	for (size_t i = 0; i < n; i++) {
-		if ((*out)[i].n_nh > RIB_MAX_NH)
-			goto bad;
-		qsort((*out)[i].nh, (*out)[i].n_nh, sizeof(struct rib_nh), rib_nh_cmp);
+		if (in[i].n_nh > RIB_MAX_NH)
+			return false;
+		for (size_t k = 1; k < in[i].n_nh; k++)
+			if (rib_nh_cmp(&in[i].nh[k - 1], &in[i].nh[k]) > 0)
+				return false;
+		if (i && rib_entry_cmp(&in[i - 1], &in[i]) >= 0)
+			return false;
 	}
-	qsort(*out, n, sizeof(**out), rib_entry_cmp);
-	for (size_t i = 1; i < n; i++)
-		if (!rib_entry_cmp(&(*out)[i - 1], &(*out)[i]))
+	return true;
+}
+
+/* Sorted, next-hop-canonical view of in: in itself when it already is (*copy NULL:
+ * nothing to free — entries are ~5 KiB, so 100k routes would be 500 MB to copy),
+ * else a copy in *copy. -EINVAL on a duplicate prefix or too many hops. */
+static int rib_canon(const struct rib_fib_entry *in, size_t n, const struct rib_fib_entry **view,
+		     struct rib_fib_entry **copy)
+{
+	struct rib_fib_entry *out;
+
+	*view = in;
+	*copy = NULL;
+	if (n == 0 || rib_is_canon(in, n))
+		return 0;
+	if (!(out = malloc(n * sizeof(*out))))
+		return -ENOMEM;
+	memcpy(out, in, n * sizeof(*out));
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].n_nh > RIB_MAX_NH)
 			goto bad;
+		if (out[i].n_nh > 1)
+			qsort(out[i].nh, out[i].n_nh, sizeof(struct rib_nh), rib_nh_cmp);
+	}
+	if (rib_entries_sort(out, n) < 0) {
+		free(out);
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < n; i++)
+		if (!rib_entry_cmp(&out[i - 1], &out[i]))
+			goto bad;
+	*view = out;
+	*copy = out;
 	return 0;
 bad:
-	free(*out);
-	*out = NULL;
+	free(out);
 	return -EINVAL;
 }
 
@@ -569,7 +636,8 @@ int rib_plan(const struct rib_fib_entry *desired, size_t n_desired,
 	     const struct rib_fib_entry *current, size_t n_current, struct rib_op **ops,
 	     size_t *n_ops)
 {
-	struct rib_fib_entry *d = NULL, *c = NULL;
+	const struct rib_fib_entry *d = NULL, *c = NULL;
+	struct rib_fib_entry *dcopy = NULL, *ccopy = NULL;
 	struct rib_op *o = NULL;
 	size_t i = 0, j = 0, k = 0, dels = 0;
 	int err;
@@ -578,8 +646,8 @@ int rib_plan(const struct rib_fib_entry *desired, size_t n_desired,
 		return -EINVAL;
 	*ops = NULL;
 	*n_ops = 0;
-	if ((err = rib_canon(desired, n_desired, &d)) ||
-	    (err = rib_canon(current, n_current, &c)))
+	if ((err = rib_canon(desired, n_desired, &d, &dcopy)) ||
+	    (err = rib_canon(current, n_current, &c, &ccopy)))
 		goto out;
 	if (n_desired + n_current) {
 		o = malloc((n_desired + n_current) * sizeof(*o));
@@ -627,7 +695,7 @@ int rib_plan(const struct rib_fib_entry *desired, size_t n_desired,
 	err = 0;
 out:
 	free(o);
-	free(d);
-	free(c);
+	free(dcopy);
+	free(ccopy);
 	return err;
 }
