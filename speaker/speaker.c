@@ -538,9 +538,10 @@ static void run_spf(struct speaker *s, uint64_t now)
 		log_err("spf", "SPF failed: %s", strerror(-rc));
 		return;
 	}
-	log_info("spf", "SPF: %zu nodes, %zu routes (%zu LSPs, %zu links, %zu one-way dropped)",
-		 s->spf.nnodes, s->spf.nroutes, s->spf.stats.lsps, s->spf.stats.edges,
-		 s->spf.stats.oneway);
+	log_info("spf", "SPF: %zu nodes, %zu routes (%zu LSPs, %zu links, %zu one-way dropped; "
+		 "back-off %s)", s->spf.nnodes, s->spf.nroutes, s->spf.stats.lsps,
+		 s->spf.stats.edges, s->spf.stats.oneway,
+		 isis_spf_sched_state_name(s->sched.state));
 	if (!s->exp)
 		return;
 	json_t *routes = json_object();
@@ -785,10 +786,10 @@ static void batch(struct speaker *s)
 		log_err("flood", "out of memory: some PDUs were not sent (retransmission covers it)");
 	isis_flood_actions_clear(&acts);
 	export_lsdb(s, now);
+	isis_spf_sched_tick(&s->sched, now);	/* LEARN / HOLDDOWN expiries */
 	if (isis_spf_sched_due(&s->sched, now))
 		run_spf(s, now);
-	if (s->sched.pending)
-		next = isis_timer_min(next, s->sched.due);
+	next = isis_timer_min(next, isis_spf_sched_next_due(&s->sched));
 	if (s->exp && s->export_adjs) {
 		json_t *v = speaker_value(s);
 
@@ -857,6 +858,7 @@ int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 {
 	struct speaker *s = calloc(1, sizeof(*s));
 	struct isis_flood_config fc;
+	struct isis_spf_sched_params sp;
 	int rc;
 
 	if (!s) {
@@ -865,12 +867,22 @@ int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 	}
 	s->loop = loop;
 	s->opts = *opts;
-	if (!s->opts.spf_initial_ms)
-		s->opts.spf_initial_ms = 50;
-	if (!s->opts.spf_second_ms)
-		s->opts.spf_second_ms = 200;
-	if (!s->opts.spf_max_ms)
-		s->opts.spf_max_ms = 5000;
+	isis_spf_sched_params_default(&sp);
+	if (opts->spf_initial_ms)
+		sp.initial_delay = opts->spf_initial_ms;
+	if (opts->spf_short_ms)
+		sp.short_delay = opts->spf_short_ms;
+	if (opts->spf_long_ms)
+		sp.long_delay = opts->spf_long_ms;
+	if (opts->spf_learn_ms)
+		sp.time_to_learn = opts->spf_learn_ms;
+	if (opts->spf_holddown_ms)
+		sp.holddown = opts->spf_holddown_ms;
+	rc = isis_spf_sched_params_check(&sp, err, errlen);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
 	if (!s->opts.lsp_gen_ms)
 		s->opts.lsp_gen_ms = 50;
 	rc = speaker_config_load(opts->config_path, groups, &s->cfg, err, errlen);
@@ -893,8 +905,11 @@ int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 	isis_orig_init(&s->orig, s->cfg.system_id, s->level, 0, s->cfg.lsp_lifetime,
 		       (uint64_t)s->cfg.lsp_refresh * 1000);
 	isis_spf_init(&s->spf);
-	isis_spf_sched_init(&s->sched, s->opts.spf_initial_ms, s->opts.spf_second_ms,
-			    s->opts.spf_max_ms);
+	isis_spf_sched_init(&s->sched, &sp);
+	log_info("spf", "SPF back-off (RFC 8405): initial %" PRIu32 " ms, short %" PRIu32
+		 " ms, long %" PRIu32 " ms, time to learn %" PRIu32 " ms, holddown %" PRIu32
+		 " ms", sp.initial_delay, sp.short_delay, sp.long_delay, sp.time_to_learn,
+		 sp.holddown);
 	s->n = s->cfg.n_ifaces;
 	for (size_t i = 0; i < s->n; i++) {
 		struct isis_adj_circuit ac;

@@ -2,7 +2,7 @@
  * circuits (lib/nlmon.h for links, carrier and addresses; speaker/pktio.h for frames),
  * one RFC 5303 adjacency per circuit (speaker/adj.h), the level's LSDB and update
  * process (speaker/flood.h), our own LSP fragments (speaker/originate.h built from
- * speaker/node.h), SPF with back-off (speaker/spf.h), and the etcd export
+ * speaker/node.h), SPF with the RFC 8405 back-off (speaker/spf.h), and the etcd export
  * (speaker/export.h). Every event handler only records what changed; one batching
  * point per loop iteration (uv_check) re-originates, floods, runs a due SPF, hands the
  * results to the export and arms the single timer for the earliest due time of every
@@ -24,7 +24,9 @@ struct speaker_opts {
 	const char *etcd_endpoints;	/* NULL: no etcd (IS-IS only) */
 	const char *root;		/* key root, NULL = "/kvte/" */
 	unsigned lease_ttl_s;		/* speakers/<node> lease; 0 = 10 */
-	uint32_t spf_initial_ms, spf_second_ms, spf_max_ms;	/* 0 = 50, 200, 5000 */
+	/* RFC 8405 SPF back-off (speaker/spf.h); 0 = the default 50, 200, 2000, 500,
+	 * 1500 ms. spf_holddown_ms must exceed spf_learn_ms. */
+	uint32_t spf_initial_ms, spf_short_ms, spf_long_ms, spf_learn_ms, spf_holddown_ms;
 	uint32_t lsp_gen_ms;		/* minimum gap between re-originations; 0 = 50 */
 	uint32_t csnp_ms;		/* periodic CSNP; 0 = 10000 */
 	uint32_t retransmit_ms;		/* LSP retransmission; 0 = 5000 */

@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "lib/validate.h"
 #include "speaker/speaker.h"
+#include "speaker/spf.h"
 
 static void usage(FILE *f)
 {
@@ -30,7 +31,13 @@ static void usage(FILE *f)
 		"  -g, --admin-groups FILE  admin group names -> bits (schema admin-groups)\n"
 		"      --lease-ttl SECONDS  lease of speakers/<node> (default 10)\n"
 		"      --lsdb-file PATH     where SIGUSR1 writes this speaker's LSDB (text)\n"
-		"      --spf-delay MS       initial SPF delay (default 50)\n"
+		"  SPF back-off (RFC 8405), milliseconds:\n"
+		"      --spf-initial-delay MS   first event after a quiet period (default 50)\n"
+		"      --spf-short-delay MS     events while learning (default 200)\n"
+		"      --spf-long-delay MS      events after that: IGP unstable (default 2000)\n"
+		"      --spf-time-to-learn MS   how long events count as one failure (default 500)\n"
+		"      --spf-holddown MS        quiet time back to the initial delay (default\n"
+		"                               1500; must exceed --spf-time-to-learn)\n"
 		"      --csnp-interval MS   periodic CSNP on p2p circuits (default 10000)\n"
 		"  -l, --log-level LEVEL    error | warn | info (default) | debug\n"
 		"  -d, --debug CATS         debug categories: adj,flood,lsp,spf,export,pkt,"
@@ -122,6 +129,24 @@ static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t max
 	return 0;
 }
 
+/* The RFC 8405 parameters together (each flag's range is checked as it is parsed). */
+static int check_spf_backoff(const struct speaker_opts *o)
+{
+	struct isis_spf_sched_params sp;
+	char err[160];
+
+	isis_spf_sched_params_default(&sp);
+	if (o->spf_learn_ms)
+		sp.time_to_learn = o->spf_learn_ms;
+	if (o->spf_holddown_ms)
+		sp.holddown = o->spf_holddown_ms;
+	if (isis_spf_sched_params_check(&sp, err, sizeof(err)) < 0) {
+		fprintf(stderr, "kvte-speaker: --spf-holddown/--spf-time-to-learn: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -133,7 +158,11 @@ int main(int argc, char **argv)
 		{"admin-groups", required_argument, NULL, 'g'},
 		{"lease-ttl", required_argument, NULL, 'T'},
 		{"lsdb-file", required_argument, NULL, 'L'},
-		{"spf-delay", required_argument, NULL, 'S'},
+		{"spf-initial-delay", required_argument, NULL, 'S'},
+		{"spf-short-delay", required_argument, NULL, 's'},
+		{"spf-long-delay", required_argument, NULL, 'W'},
+		{"spf-time-to-learn", required_argument, NULL, 'E'},
+		{"spf-holddown", required_argument, NULL, 'H'},
 		{"csnp-interval", required_argument, NULL, 'C'},
 		{"log-level", required_argument, NULL, 'l'},
 		{"debug", required_argument, NULL, 'd'},
@@ -180,9 +209,29 @@ int main(int argc, char **argv)
 			lsdb_file = optarg;
 			break;
 		case 'S':
-			if (parse_u32("--spf-delay", optarg, 1, 60000, &u) < 0)
+			if (parse_u32("--spf-initial-delay", optarg, 1, 60000, &u) < 0)
 				return 2;
 			o.spf_initial_ms = u;
+			break;
+		case 's':
+			if (parse_u32("--spf-short-delay", optarg, 1, 60000, &u) < 0)
+				return 2;
+			o.spf_short_ms = u;
+			break;
+		case 'W':
+			if (parse_u32("--spf-long-delay", optarg, 1, 60000, &u) < 0)
+				return 2;
+			o.spf_long_ms = u;
+			break;
+		case 'E':
+			if (parse_u32("--spf-time-to-learn", optarg, 1, 60000, &u) < 0)
+				return 2;
+			o.spf_learn_ms = u;
+			break;
+		case 'H':
+			if (parse_u32("--spf-holddown", optarg, 2, 600000, &u) < 0)
+				return 2;
+			o.spf_holddown_ms = u;
 			break;
 		case 'C':
 			if (parse_u32("--csnp-interval", optarg, 100, 600000, &u) < 0)
@@ -219,6 +268,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (check_spf_backoff(&o) < 0)
+		return 2;
 	if (groups_path) {
 		if (load_groups(groups_path, &groups) < 0)
 			return 1;

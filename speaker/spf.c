@@ -1,5 +1,6 @@
 /* spf — Dijkstra over the decoded LSPs of one IS-IS level, ECMP first hops, IPv4/IPv6
- * routes, and the SPF run scheduler.
+ * routes, and the SPF run scheduler (RFC 8405 5.1's state machine, logging each state
+ * change through lib/log.h log_state as speaker/adj.c does).
  *
  * ISO 10589 7.2 (decision process), RFC 1195 / RFC 5305 3-4 (TLV 22, 135, wide
  * metrics, MAX_PATH_METRIC), RFC 5308 2 (TLV 236), RFC 5302 / RFC 7775 (up/down bit).
@@ -17,9 +18,13 @@
 #include "speaker/spf.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+#include "lib/log.h"
 
 #define NONE UINT32_MAX
 #define EDGE_KEEP 0x80000000u	/* in spf_edge.metric: passed the two-way check */
@@ -1030,46 +1035,143 @@ char *isis_spf_format(const struct isis_spf *spf, const struct isis_spf_adj *adj
 	return f.s;
 }
 
-/* --- scheduler ------------------------------------------------------------------------- */
+/* --- scheduler (RFC 8405) --------------------------------------------------------------- */
 
-void isis_spf_sched_init(struct isis_spf_sched *s, uint32_t initial, uint32_t second,
-			 uint32_t max)
+#define SCHED_LOG_CAT "spf"
+#define SCHED_LOG_OBJ "spf back-off"
+
+static const char *const sched_state_names[] = {
+	[ISIS_SPF_QUIET] = "QUIET",
+	[ISIS_SPF_SHORT_WAIT] = "SHORT_WAIT",
+	[ISIS_SPF_LONG_WAIT] = "LONG_WAIT",
+};
+
+const char *isis_spf_sched_state_name(enum isis_spf_sched_state st)
+{
+	if ((unsigned)st >= sizeof(sched_state_names) / sizeof(sched_state_names[0]))
+		return "?";
+	return sched_state_names[st];
+}
+
+void isis_spf_sched_params_default(struct isis_spf_sched_params *p)
+{
+	p->initial_delay = ISIS_SPF_INITIAL_DELAY_DEFAULT;
+	p->short_delay = ISIS_SPF_SHORT_DELAY_DEFAULT;
+	p->long_delay = ISIS_SPF_LONG_DELAY_DEFAULT;
+	p->time_to_learn = ISIS_SPF_TIME_TO_LEARN_DEFAULT;
+	p->holddown = ISIS_SPF_HOLDDOWN_DEFAULT;
+}
+
+int isis_spf_sched_params_check(const struct isis_spf_sched_params *p, char *err,
+				size_t errlen)
+{
+	if (p->holddown <= p->time_to_learn) {
+		snprintf(err, errlen,
+			 "holddown interval (%" PRIu32 " ms) must be longer than the time to "
+			 "learn (%" PRIu32 " ms)", p->holddown, p->time_to_learn);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void isis_spf_sched_init(struct isis_spf_sched *s, const struct isis_spf_sched_params *p)
 {
 	memset(s, 0, sizeof(*s));
-	s->initial = initial;
-	s->second = second;
-	s->max = max < second ? second : max;
+	if (p)
+		s->p = *p;
+	else
+		isis_spf_sched_params_default(&s->p);
+	if (s->p.holddown <= s->p.time_to_learn)
+		s->p.holddown = s->p.time_to_learn == UINT32_MAX ? UINT32_MAX
+								 : s->p.time_to_learn + 1;
+	s->state = ISIS_SPF_QUIET;
+	isis_timer_stop(&s->spf);
+	isis_timer_stop(&s->learn);
+	isis_timer_stop(&s->holddown);
+}
+
+static void sched_enter(struct isis_spf_sched *s, enum isis_spf_sched_state to,
+			const char *event)
+{
+	if (s->state == to)
+		return;
+	log_state(SCHED_LOG_CAT, SCHED_LOG_OBJ, isis_spf_sched_state_name(s->state),
+		  isis_spf_sched_state_name(to), event, NULL);
+	s->state = to;
+}
+
+/* The LEARN_TIMER and HOLDDOWN_TIMER expiries due at `now`, earliest first. */
+void isis_spf_sched_tick(struct isis_spf_sched *s, uint64_t now)
+{
+	for (;;) {
+		bool learn = isis_timer_due(&s->learn, now);
+		bool hold = isis_timer_due(&s->holddown, now);
+
+		if (learn && hold) {
+			if (isis_timer_when(&s->learn) <= isis_timer_when(&s->holddown))
+				hold = false;
+			else
+				learn = false;
+		}
+		if (learn) {
+			isis_timer_stop(&s->learn);
+			/* LEARN_TIMER expiry: SHORT_WAIT -> LONG_WAIT (it runs in no other
+			 * state: HOLDDOWN in SHORT_WAIT stops it) */
+			if (s->state == ISIS_SPF_SHORT_WAIT)
+				sched_enter(s, ISIS_SPF_LONG_WAIT, "learn_timer");
+		} else if (hold) {
+			isis_timer_stop(&s->holddown);
+			/* HOLDDOWN_TIMER expiry in SHORT_WAIT or LONG_WAIT: -> QUIET; in
+			 * SHORT_WAIT the LEARN_TIMER is stopped too */
+			isis_timer_stop(&s->learn);
+			sched_enter(s, ISIS_SPF_QUIET, "holddown_timer");
+		} else {
+			return;
+		}
+	}
 }
 
 uint64_t isis_spf_sched_event(struct isis_spf_sched *s, uint64_t now)
 {
-	uint64_t at;
-
-	if (s->pending)
-		return s->due;	/* batched into the pending run */
-	s->pending = true;
-	if (!s->ran || now >= s->last_run + 2 * (uint64_t)s->max) {
-		s->hold = 0;	/* quiet: start over */
-		s->due = now + s->initial;
-		return s->due;
+	isis_spf_sched_tick(s, now);
+	switch (s->state) {
+	case ISIS_SPF_QUIET:
+		if (!s->spf.armed)
+			isis_timer_set(&s->spf, now, s->p.initial_delay);
+		isis_timer_set(&s->learn, now, s->p.time_to_learn);
+		isis_timer_set(&s->holddown, now, s->p.holddown);
+		sched_enter(s, ISIS_SPF_SHORT_WAIT, "igp_event");
+		break;
+	case ISIS_SPF_SHORT_WAIT:
+		isis_timer_set(&s->holddown, now, s->p.holddown);
+		if (!s->spf.armed)
+			isis_timer_set(&s->spf, now, s->p.short_delay);
+		break;
+	case ISIS_SPF_LONG_WAIT:
+		isis_timer_set(&s->holddown, now, s->p.holddown);
+		if (!s->spf.armed)
+			isis_timer_set(&s->spf, now, s->p.long_delay);
+		break;
 	}
-	at = s->last_run + s->hold;
-	s->due = at > now ? at : now;
-	return s->due;
+	return isis_timer_when(&s->spf);
 }
 
 bool isis_spf_sched_due(const struct isis_spf_sched *s, uint64_t now)
 {
-	return s->pending && now >= s->due;
+	return isis_timer_due(&s->spf, now);
 }
 
 void isis_spf_sched_ran(struct isis_spf_sched *s, uint64_t now)
 {
-	uint64_t h;
+	/* SPF_TIMER expiry in any state: compute SPF, stay (RFC 8405 5.1) */
+	isis_timer_stop(&s->spf);
+	s->runs++;
+	isis_spf_sched_tick(s, now);
+}
 
-	s->ran = true;
-	s->pending = false;
-	s->last_run = now;
-	h = s->hold ? 2 * (uint64_t)s->hold : s->second;
-	s->hold = (uint32_t)(h > s->max ? s->max : h);
+uint64_t isis_spf_sched_next_due(const struct isis_spf_sched *s)
+{
+	return isis_timer_min(isis_timer_when(&s->spf),
+			      isis_timer_min(isis_timer_when(&s->learn),
+					     isis_timer_when(&s->holddown)));
 }

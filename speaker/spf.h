@@ -1,15 +1,16 @@
 /* spf — shortest-path-first route computation over decoded LSPs of one IS-IS level, and
- * the SPF run scheduler (exponential back-off).
+ * the SPF run scheduler (RFC 8405 back-off).
  *
  * ISO 10589 7.2 (decision process: Dijkstra from ourselves, LSP fragments of a system
  * joined with fragment 0 required and carrying the overload bit, two-way connectivity
  * check, pseudonodes as transit nodes with zero cost out of them), RFC 5305 3/4 (wide
  * metrics: a link at 2^24-1 is not used, path metrics above MAX_PATH_METRIC 0xFE000000
  * are unreachable), RFC 5308 2 (IPv6 reachability, the U bit), RFC 5302 / RFC 7775
- * (up/down bit on level 2). Pure: the caller feeds decoded `struct isis_pdu` LSPs
- * (speaker/isis.h, from the LSDB) through an iterator and its adjacency table, and gets
- * reached nodes and a deterministic, sorted route table with ECMP next-hop sets whose
- * entries index that adjacency table. Prefixes use lib/addr.h. Tested by
+ * (up/down bit on level 2), RFC 8405 (SPF back-off delay). Pure: the caller feeds
+ * decoded `struct isis_pdu` LSPs (speaker/isis.h, from the LSDB) through an iterator
+ * and its adjacency table, and gets reached nodes and a deterministic, sorted route
+ * table with ECMP next-hop sets whose entries index that adjacency table. Prefixes use
+ * lib/addr.h. The scheduler's timers are speaker/timer.h values. Tested by
  * tests/unit/test_isis_spf.c, timed by bench/bench_spf.c; docs/speaker.md ("SPF"). */
 #ifndef KVTE_SPEAKER_SPF_H
 #define KVTE_SPEAKER_SPF_H
@@ -20,6 +21,7 @@
 
 #include "lib/addr.h"
 #include "speaker/isis.h"
+#include "speaker/timer.h"
 
 #define ISIS_SPF_MAX_PATH_METRIC 0xFE000000u	/* RFC 5305 4, RFC 5308 2 */
 #define ISIS_SPF_LINK_UNUSABLE 0xFFFFFFu	/* RFC 5305 3: link not used by SPF */
@@ -127,29 +129,80 @@ int isis_spf_run(struct isis_spf *spf, const struct isis_spf_input *in);
 char *isis_spf_format(const struct isis_spf *spf, const struct isis_spf_adj *adj,
 		      size_t nadj);
 
-/* SPF scheduler: batches events and backs off exponentially, like the common
- * "spf-interval max initial second" settings. The first event after a quiet period
- * runs `initial` ms later; the next run waits `second` ms after the previous one, and
- * each further run in a busy period doubles that hold, up to `max`. A quiet period is
- * 2 * max ms without a run after the last one; then the next event starts over with
- * `initial`. Events while a run is pending change nothing (one SPF for a burst).
- * Times are milliseconds of the caller's clock; no clock is read here. */
-struct isis_spf_sched {
-	uint32_t initial, second, max;		/* configuration, ms */
-	bool pending;				/* an event waits for a run */
-	bool ran;				/* a run happened */
-	uint64_t due;				/* when pending: the run time */
-	uint64_t last_run;
-	uint32_t hold;				/* hold after last_run; 0 = initial phase */
+/* SPF scheduler: the SPF back-off delay algorithm of RFC 8405, a pure state machine
+ * with its three timers as plain data (speaker/timer.h) on the caller's clock (ms).
+ *
+ * States (RFC 8405 5.1): QUIET (the IGP has been stable), SHORT_WAIT (an event came in
+ * QUIET; for TIME_TO_LEARN_INTERVAL the events of one failure are learned at
+ * SHORT_SPF_DELAY), LONG_WAIT (events kept coming after that: the IGP is unstable, SPF
+ * waits LONG_SPF_DELAY). Timers: SPF_TIMER (the next run), LEARN_TIMER, HOLDDOWN_TIMER
+ * (HOLDDOWN_INTERVAL without events brings QUIET back; every event restarts it).
+ *
+ *   event in QUIET          SPF_TIMER = INITIAL if not running, start LEARN and
+ *                           HOLDDOWN                                 -> SHORT_WAIT
+ *   event in SHORT_WAIT     restart HOLDDOWN, SPF_TIMER = SHORT if not running
+ *   event in LONG_WAIT      restart HOLDDOWN, SPF_TIMER = LONG if not running
+ *   LEARN in SHORT_WAIT                                              -> LONG_WAIT
+ *   HOLDDOWN in LONG_WAIT                                            -> QUIET
+ *   HOLDDOWN in SHORT_WAIT  stop LEARN                               -> QUIET
+ *   SPF_TIMER in any state  the caller runs SPF (isis_spf_sched_ran), state unchanged
+ *
+ * Events while SPF_TIMER runs change nothing but HOLDDOWN: a burst costs one SPF.
+ * Expired LEARN / HOLDDOWN timers are taken in due-time order by every call that gets
+ * `now` (event, ran, tick), so a caller that slept through them stays exact; the
+ * caller arms one OS timer for isis_spf_sched_next_due and calls isis_spf_sched_tick
+ * when it fires (even with no SPF pending). Each state change is one log_state line
+ * in category "spf" ("spf back-off: SHORT_WAIT -> LONG_WAIT (event learn_timer)"). */
+enum isis_spf_sched_state {
+	ISIS_SPF_QUIET,
+	ISIS_SPF_SHORT_WAIT,
+	ISIS_SPF_LONG_WAIT,
 };
 
-void isis_spf_sched_init(struct isis_spf_sched *s, uint32_t initial, uint32_t second,
-			 uint32_t max);
-/* An event (LSP change, adjacency change) at `now`: returns when SPF should run. */
+/* RFC 8405 6 parameters, ms. */
+struct isis_spf_sched_params {
+	uint32_t initial_delay;		/* INITIAL_SPF_DELAY */
+	uint32_t short_delay;		/* SHORT_SPF_DELAY */
+	uint32_t long_delay;		/* LONG_SPF_DELAY */
+	uint32_t time_to_learn;		/* TIME_TO_LEARN_INTERVAL */
+	uint32_t holddown;		/* HOLDDOWN_INTERVAL, > time_to_learn */
+};
+
+#define ISIS_SPF_INITIAL_DELAY_DEFAULT 50u
+#define ISIS_SPF_SHORT_DELAY_DEFAULT 200u
+#define ISIS_SPF_LONG_DELAY_DEFAULT 2000u
+#define ISIS_SPF_TIME_TO_LEARN_DEFAULT 500u
+#define ISIS_SPF_HOLDDOWN_DEFAULT 1500u
+
+struct isis_spf_sched {
+	struct isis_spf_sched_params p;
+	enum isis_spf_sched_state state;
+	struct isis_timer spf, learn, holddown;
+	uint64_t runs;				/* SPF runs reported through _ran */
+};
+
+/* The defaults above. */
+void isis_spf_sched_params_default(struct isis_spf_sched_params *p);
+/* 0, or -EINVAL with the reason in err: HOLDDOWN_INTERVAL must be longer than
+ * TIME_TO_LEARN_INTERVAL (RFC 8405 6). Delays out of the RECOMMENDED order
+ * INITIAL <= SHORT <= LONG are allowed. */
+int isis_spf_sched_params_check(const struct isis_spf_sched_params *p, char *err,
+				size_t errlen);
+/* QUIET, no timer running. p NULL: the defaults. A holddown not longer than
+ * time_to_learn is raised to time_to_learn + 1 (check first to report it). */
+void isis_spf_sched_init(struct isis_spf_sched *s, const struct isis_spf_sched_params *p);
+/* An IGP event (LSP change, adjacency change) at `now`: returns when SPF should run
+ * (the SPF_TIMER's due time; an already running SPF_TIMER is kept). */
 uint64_t isis_spf_sched_event(struct isis_spf_sched *s, uint64_t now);
-/* True if a run is pending and due at `now`. */
+/* True if the SPF_TIMER runs and is due at `now`. */
 bool isis_spf_sched_due(const struct isis_spf_sched *s, uint64_t now);
-/* The caller ran SPF at `now`. */
+/* The caller ran SPF at `now` (the SPF_TIMER expiry): the SPF_TIMER stops. */
 void isis_spf_sched_ran(struct isis_spf_sched *s, uint64_t now);
+/* Take the LEARN / HOLDDOWN expiries due at `now`. */
+void isis_spf_sched_tick(struct isis_spf_sched *s, uint64_t now);
+/* Earliest due time of the SPF, LEARN and HOLDDOWN timers; ISIS_TIMER_NEVER if none. */
+uint64_t isis_spf_sched_next_due(const struct isis_spf_sched *s);
+/* "QUIET", "SHORT_WAIT", "LONG_WAIT". */
+const char *isis_spf_sched_state_name(enum isis_spf_sched_state st);
 
 #endif

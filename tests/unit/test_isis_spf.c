@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "speaker/isis.h"
 #include "speaker/spf.h"
 
@@ -1044,51 +1045,402 @@ START_TEST(spf_random_vs_reference)
 }
 END_TEST
 
-/* --- scheduler on a fake clock ---------------------------------------------------------- */
+/* --- RFC 8405 scheduler on a fake clock ------------------------------------------------- */
 
-START_TEST(spf_sched_backoff)
+static FILE *log_out;
+static char *log_buf;
+static size_t log_len, log_used;
+
+static void sched_setup(void)
 {
-	struct isis_spf_sched s;
-	uint64_t t;
+	log_used = 0;
+	log_out = open_memstream(&log_buf, &log_len);
+	ck_assert_ptr_nonnull(log_out);
+	log_init("kvte-test", log_out);
+	log_set_level(LOG_LVL_INFO);
+}
 
-	/* initial 50 ms, second 200 ms, max 5000 ms */
-	isis_spf_sched_init(&s, 50, 200, 5000);
+static void sched_teardown(void)
+{
+	fclose(log_out);
+	free(log_buf);
+}
+
+/* The state-change lines logged since the last call, "<old> -> <new> (event <ev>)"
+ * joined by "; " (prefix "spf back-off: " checked and dropped). */
+static char *log_take(void)
+{
+	char *text, *line, *save = NULL, *res;
+	size_t cap;
+
+	ck_assert_int_eq(fflush(log_out), 0);
+	text = strndup(log_buf + log_used, log_len - log_used);
+	log_used = log_len;
+	cap = strlen(text) + 1;
+	res = calloc(1, cap);
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *p = strstr(line, "INFO  spf: spf back-off: ");
+
+		ck_assert_msg(p, "unexpected log line: %s", line);
+		if (*res)
+			strcat(res, "; ");
+		strcat(res, p + strlen("INFO  spf: spf back-off: "));
+	}
+	free(text);
+	return res;
+}
+
+#define ck_log(expect)                                                                  \
+	do {                                                                            \
+		char *got_ = log_take();                                                \
+		ck_assert_str_eq(got_, expect);                                         \
+		free(got_);                                                             \
+	} while (0)
+
+/* The daemon on a fake clock: wakes at every due time the scheduler reports (one
+ * timer), takes LEARN/HOLDDOWN expiries, runs SPF when due, records the run times. */
+struct sim {
+	struct isis_spf_sched s;
+	uint64_t runs[64];
+	size_t nruns;
+};
+
+static void sim_until(struct sim *m, uint64_t until)
+{
+	for (;;) {
+		uint64_t d = isis_spf_sched_next_due(&m->s);
+
+		if (d > until)
+			return;
+		isis_spf_sched_tick(&m->s, d);
+		if (isis_spf_sched_due(&m->s, d)) {
+			ck_assert_uint_lt(m->nruns, 64);
+			m->runs[m->nruns++] = d;
+			isis_spf_sched_ran(&m->s, d);
+		}
+	}
+}
+
+static uint64_t sim_event(struct sim *m, uint64_t at)
+{
+	sim_until(m, at);
+	return isis_spf_sched_event(&m->s, at);
+}
+
+static void sched_params(struct isis_spf_sched_params *p, uint32_t initial, uint32_t shrt,
+			 uint32_t lng, uint32_t learn, uint32_t hold)
+{
+	p->initial_delay = initial;
+	p->short_delay = shrt;
+	p->long_delay = lng;
+	p->time_to_learn = learn;
+	p->holddown = hold;
+}
+
+START_TEST(spf_sched_params)
+{
+	struct isis_spf_sched_params p;
+	struct isis_spf_sched s;
+	char err[128];
+
+	isis_spf_sched_params_default(&p);
+	ck_assert_uint_eq(p.initial_delay, 50);
+	ck_assert_uint_eq(p.short_delay, 200);
+	ck_assert_uint_eq(p.long_delay, 2000);
+	ck_assert_uint_eq(p.time_to_learn, 500);
+	ck_assert_uint_eq(p.holddown, 1500);
+	ck_assert_int_eq(isis_spf_sched_params_check(&p, err, sizeof(err)), 0);
+	/* RFC 8405 6: HOLDDOWN_INTERVAL longer than TIME_TO_LEARN_INTERVAL */
+	p.holddown = 500;
+	ck_assert_int_eq(isis_spf_sched_params_check(&p, err, sizeof(err)), -EINVAL);
+	ck_assert_str_eq(err, "holddown interval (500 ms) must be longer than the time to "
+			      "learn (500 ms)");
+	p.holddown = 501;
+	ck_assert_int_eq(isis_spf_sched_params_check(&p, err, sizeof(err)), 0);
+	/* init raises a holddown that is too short; NULL means the defaults */
+	p.holddown = 100;
+	isis_spf_sched_init(&s, &p);
+	ck_assert_uint_eq(s.p.holddown, 501);
+	isis_spf_sched_init(&s, NULL);
+	ck_assert_uint_eq(s.p.long_delay, 2000);
+	ck_assert_uint_eq(s.p.holddown, 1500);
+	ck_assert_int_eq(s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), ISIS_TIMER_NEVER);
 	ck_assert(!isis_spf_sched_due(&s, 0));
-	/* a burst at t=1000..1040 costs one run at 1050 */
+	ck_assert(!isis_spf_sched_due(&s, UINT64_MAX - 1));
+	ck_assert_str_eq(isis_spf_sched_state_name(ISIS_SPF_QUIET), "QUIET");
+	ck_assert_str_eq(isis_spf_sched_state_name(ISIS_SPF_SHORT_WAIT), "SHORT_WAIT");
+	ck_assert_str_eq(isis_spf_sched_state_name(ISIS_SPF_LONG_WAIT), "LONG_WAIT");
+	ck_assert_str_eq(isis_spf_sched_state_name((enum isis_spf_sched_state)7), "?");
+	ck_log("");
+}
+END_TEST
+
+/* Every row of RFC 8405 5.1 that valid parameters reach, in order, with a 10 s
+ * holddown (50 / 200 / 2000 / 500 / 10000) so each phase is long. */
+START_TEST(spf_sched_rfc8405_table)
+{
+	struct isis_spf_sched_params p;
+	struct isis_spf_sched s;
+
+	sched_params(&p, 50, 200, 2000, 500, 10000);
+	isis_spf_sched_init(&s, &p);
+	/* 1: event in QUIET: SPF_TIMER = INITIAL, LEARN and HOLDDOWN start -> SHORT_WAIT */
 	ck_assert_uint_eq(isis_spf_sched_event(&s, 1000), 1050);
-	for (t = 1001; t < 1050; t += 7)
+	ck_assert_int_eq(s.state, ISIS_SPF_SHORT_WAIT);
+	ck_assert_uint_eq(isis_timer_when(&s.learn), 1500);
+	ck_assert_uint_eq(isis_timer_when(&s.holddown), 11000);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 1050);
+	ck_log("QUIET -> SHORT_WAIT (event igp_event)");
+	/* a burst while the SPF_TIMER runs: the same run, HOLDDOWN restarted */
+	for (uint64_t t = 1001; t < 1050; t += 7)
 		ck_assert_uint_eq(isis_spf_sched_event(&s, t), 1050);
+	ck_assert_uint_eq(isis_timer_when(&s.holddown), 11043);
+	ck_assert_uint_eq(isis_timer_when(&s.learn), 1500);	/* not restarted */
 	ck_assert(!isis_spf_sched_due(&s, 1049));
 	ck_assert(isis_spf_sched_due(&s, 1050));
+	/* SPF_TIMER expiry in SHORT_WAIT: SPF runs, state stays */
 	isis_spf_sched_ran(&s, 1050);
+	ck_assert_int_eq(s.state, ISIS_SPF_SHORT_WAIT);
 	ck_assert(!isis_spf_sched_due(&s, 1051));
-	/* busy: 200, 400, 800, ... after each run, up to 5000 */
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 1060), 1250);
-	isis_spf_sched_ran(&s, 1250);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 1300), 1650);
-	isis_spf_sched_ran(&s, 1650);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 1700), 2450);
-	isis_spf_sched_ran(&s, 2450);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 2460), 4050);
-	isis_spf_sched_ran(&s, 4050);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 4060), 7250);
-	isis_spf_sched_ran(&s, 7250);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 7300), 12250);	/* capped: 5000 */
-	isis_spf_sched_ran(&s, 12250);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 12251), 17250);
-	isis_spf_sched_ran(&s, 17250);
-	/* an event later than the hold runs at once */
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 25000), 25000);
-	ck_assert(isis_spf_sched_due(&s, 25000));
-	isis_spf_sched_ran(&s, 25000);
-	/* quiet for 2 * max: back to the initial wait, then second again */
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 35000), 35050);
-	isis_spf_sched_ran(&s, 35050);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 35060), 35250);
-	/* max below second is raised to second */
-	isis_spf_sched_init(&s, 0, 100, 10);
-	ck_assert_uint_eq(s.max, 100);
-	ck_assert_uint_eq(isis_spf_sched_event(&s, 5), 5);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 1500);	/* LEARN, no SPF pending */
+	ck_assert_uint_eq(s.runs, 1);
+	/* 2: event in SHORT_WAIT: HOLDDOWN restarted, SPF_TIMER = SHORT */
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 1100), 1300);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 1250), 1300);
+	ck_assert_uint_eq(isis_timer_when(&s.holddown), 11250);
+	isis_spf_sched_ran(&s, 1300);
+	ck_assert_int_eq(s.state, ISIS_SPF_SHORT_WAIT);
+	ck_log("");
+	/* 3: LEARN_TIMER expiry in SHORT_WAIT -> LONG_WAIT */
+	isis_spf_sched_tick(&s, 1499);
+	ck_assert_int_eq(s.state, ISIS_SPF_SHORT_WAIT);
+	isis_spf_sched_tick(&s, 1500);
+	ck_assert_int_eq(s.state, ISIS_SPF_LONG_WAIT);
+	ck_assert(!s.learn.armed);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 11250);	/* HOLDDOWN only */
+	ck_log("SHORT_WAIT -> LONG_WAIT (event learn_timer)");
+	/* 4: event in LONG_WAIT: HOLDDOWN restarted, SPF_TIMER = LONG */
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 2000), 4000);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 3999), 4000);
+	ck_assert_uint_eq(isis_timer_when(&s.holddown), 13999);
+	/* SPF_TIMER expiry in LONG_WAIT: SPF runs, state stays */
+	isis_spf_sched_ran(&s, 4000);
+	ck_assert_int_eq(s.state, ISIS_SPF_LONG_WAIT);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 4001), 6001);
+	isis_spf_sched_ran(&s, 6001);
+	ck_assert_uint_eq(isis_timer_when(&s.holddown), 14001);
+	ck_log("");
+	/* 5: HOLDDOWN_TIMER expiry in LONG_WAIT -> QUIET, nothing left running */
+	isis_spf_sched_tick(&s, 14000);
+	ck_assert_int_eq(s.state, ISIS_SPF_LONG_WAIT);
+	isis_spf_sched_tick(&s, 14001);
+	ck_assert_int_eq(s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), ISIS_TIMER_NEVER);
+	ck_log("LONG_WAIT -> QUIET (event holddown_timer)");
+	/* and the next event is fast again */
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 20000), 20050);
+	ck_assert_uint_eq(s.runs, 4);
+	ck_log("QUIET -> SHORT_WAIT (event igp_event)");
+}
+END_TEST
+
+/* 6: HOLDDOWN_TIMER expiry in SHORT_WAIT -> QUIET, LEARN_TIMER stopped. Valid
+ * parameters never get there (HOLDDOWN outlasts LEARN), so the test sets a holddown
+ * shorter than the time to learn behind init's back, as a misconfigured router. */
+START_TEST(spf_sched_holddown_in_short_wait)
+{
+	struct isis_spf_sched s;
+
+	isis_spf_sched_init(&s, NULL);
+	s.p.holddown = 300;
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 0), 50);
+	isis_spf_sched_ran(&s, 50);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 300);
+	isis_spf_sched_tick(&s, 300);
+	ck_assert_int_eq(s.state, ISIS_SPF_QUIET);
+	ck_assert(!s.learn.armed);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), ISIS_TIMER_NEVER);
+	ck_log("QUIET -> SHORT_WAIT (event igp_event); SHORT_WAIT -> QUIET (event "
+	       "holddown_timer)");
+}
+END_TEST
+
+/* SPF_TIMER expiry in QUIET: a LONG_SPF_DELAY beyond the holddown leaves the run
+ * pending when QUIET returns; an event then keeps the running SPF_TIMER (RFC 8405:
+ * "if SPF_TIMER is not already running") and the run happens in SHORT_WAIT... or, with
+ * no event, in QUIET, which it leaves unchanged. */
+START_TEST(spf_sched_spf_in_quiet)
+{
+	struct isis_spf_sched_params p;
+	struct isis_spf_sched s;
+
+	sched_params(&p, 50, 200, 20000, 500, 10000);
+	isis_spf_sched_init(&s, &p);
+	isis_spf_sched_event(&s, 0);
+	isis_spf_sched_ran(&s, 50);
+	isis_spf_sched_tick(&s, 500);
+	ck_assert_int_eq(s.state, ISIS_SPF_LONG_WAIT);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 1000), 21000);
+	isis_spf_sched_tick(&s, 11000);				/* HOLDDOWN first */
+	ck_assert_int_eq(s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 21000);	/* the run still pending */
+	ck_assert(!isis_spf_sched_due(&s, 20999));
+	isis_spf_sched_ran(&s, 21000);
+	ck_assert_int_eq(s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), ISIS_TIMER_NEVER);
+	ck_log("QUIET -> SHORT_WAIT (event igp_event); SHORT_WAIT -> LONG_WAIT (event "
+	       "learn_timer); LONG_WAIT -> QUIET (event holddown_timer)");
+
+	/* again, with an event in QUIET while the SPF_TIMER runs */
+	isis_spf_sched_init(&s, &p);
+	isis_spf_sched_event(&s, 0);
+	isis_spf_sched_ran(&s, 50);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 1000), 21000);	/* learn expired: LONG */
+	isis_spf_sched_tick(&s, 11000);
+	ck_assert_int_eq(s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 12000), 21000);	/* kept, not 12050 */
+	ck_assert_int_eq(s.state, ISIS_SPF_SHORT_WAIT);
+	ck_assert_uint_eq(isis_timer_when(&s.learn), 12500);
+	ck_assert_uint_eq(isis_timer_when(&s.holddown), 22000);
+	ck_log("QUIET -> SHORT_WAIT (event igp_event); SHORT_WAIT -> LONG_WAIT (event "
+	       "learn_timer); LONG_WAIT -> QUIET (event holddown_timer); QUIET -> SHORT_WAIT "
+	       "(event igp_event)");
+}
+END_TEST
+
+/* A caller that slept through LEARN and HOLDDOWN gets both transitions, in due-time
+ * order, on its next call; next_due reports LEARN / HOLDDOWN with no SPF pending. */
+START_TEST(spf_sched_late_caller)
+{
+	struct isis_spf_sched s;
+
+	isis_spf_sched_init(&s, NULL);
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 0), 50);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 50);
+	isis_spf_sched_ran(&s, 50);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 500);	/* LEARN */
+	ck_log("QUIET -> SHORT_WAIT (event igp_event)");
+	/* 30 s later, straight into an event: learn, holddown, then event in QUIET */
+	ck_assert_uint_eq(isis_spf_sched_event(&s, 30000), 30050);
+	ck_assert_int_eq(s.state, ISIS_SPF_SHORT_WAIT);
+	ck_log("SHORT_WAIT -> LONG_WAIT (event learn_timer); LONG_WAIT -> QUIET (event "
+	       "holddown_timer); QUIET -> SHORT_WAIT (event igp_event)");
+	/* the same through ran(): a run late at 31000 takes LEARN first */
+	isis_spf_sched_ran(&s, 31000);
+	ck_assert_int_eq(s.state, ISIS_SPF_LONG_WAIT);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&s), 31500);	/* HOLDDOWN */
+	ck_log("SHORT_WAIT -> LONG_WAIT (event learn_timer)");
+}
+END_TEST
+
+/* The daemon's loop: a burst costs one SPF at INITIAL; events while learning run at
+ * SHORT; after TIME_TO_LEARN at LONG; holddown brings INITIAL back. */
+START_TEST(spf_sched_loop)
+{
+	struct isis_spf_sched_params p;
+	struct sim m = {0};
+
+	sched_params(&p, 50, 200, 2000, 500, 10000);
+	isis_spf_sched_init(&m.s, &p);
+	/* a burst of 20 events in 40 ms at t=1000: one SPF at 1050 */
+	for (uint64_t t = 1000; t < 1040; t += 2)
+		ck_assert_uint_eq(sim_event(&m, t), 1050);
+	sim_until(&m, 1100);
+	ck_assert_uint_eq(m.nruns, 1);
+	ck_assert_uint_eq(m.runs[0], 1050);
+	/* learning: the next event runs SHORT later, then nothing is pending */
+	ck_assert_uint_eq(sim_event(&m, 1200), 1400);
+	sim_until(&m, 1499);
+	ck_assert_uint_eq(m.nruns, 2);
+	ck_assert_uint_eq(m.runs[1], 1400);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_SHORT_WAIT);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&m.s), 1500);
+	/* the loop wakes at 1500 for LEARN with no SPF pending */
+	sim_until(&m, 1500);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_LONG_WAIT);
+	/* unstable: LONG, one run per LONG however many events */
+	ck_assert_uint_eq(sim_event(&m, 1600), 3600);
+	for (uint64_t t = 1700; t < 3600; t += 100)
+		ck_assert_uint_eq(sim_event(&m, t), 3600);
+	ck_assert_uint_eq(sim_event(&m, 3600), 5600);	/* SPF at 3600 ran first */
+	ck_assert_uint_eq(m.nruns, 3);
+	sim_until(&m, 5600);
+	ck_assert_uint_eq(m.nruns, 4);
+	/* 10 s without events since 3600: QUIET, the loop armed nothing more */
+	sim_until(&m, 13599);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_LONG_WAIT);
+	sim_until(&m, 13600);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&m.s), ISIS_TIMER_NEVER);
+	ck_assert_uint_eq(sim_event(&m, 20000), 20050);
+	ck_log("QUIET -> SHORT_WAIT (event igp_event); SHORT_WAIT -> LONG_WAIT (event "
+	       "learn_timer); LONG_WAIT -> QUIET (event holddown_timer); QUIET -> SHORT_WAIT "
+	       "(event igp_event)");
+}
+END_TEST
+
+/* The lab walkthrough: IS-IS starts (adjacencies and LSPs: events every 50 ms for
+ * 1 s), then a link fails 2 s after the last of them. The old back-off (50 / 200 /
+ * 5000 doubling) took 3.1 s here. With the defaults the 1.5 s holddown has brought
+ * QUIET back: the failure is computed at INITIAL_SPF_DELAY, within SHORT_SPF_DELAY,
+ * and its follow-ups (the neighbors' LSPs) at SHORT. With a 10 s holddown the same
+ * failure lands in LONG_WAIT and waits LONG_SPF_DELAY. */
+START_TEST(spf_sched_walkthrough)
+{
+	struct isis_spf_sched_params p;
+	struct sim m = {0};
+	uint64_t fail = 1000 + 2000;
+
+	isis_spf_sched_init(&m.s, NULL);
+	for (uint64_t t = 0; t <= 1000; t += 50)
+		sim_event(&m, t);
+	sim_until(&m, fail - 1);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(sim_event(&m, fail), fail + 50);	/* INITIAL_SPF_DELAY */
+	ck_assert_uint_le(50, m.s.p.short_delay);
+	ck_assert_uint_eq(sim_event(&m, fail + 80), fail + 80 + 200);	/* SHORT */
+	sim_until(&m, fail + 300);
+	ck_assert_uint_eq(m.runs[m.nruns - 2], fail + 50);
+	ck_assert_uint_eq(m.runs[m.nruns - 1], fail + 280);
+	free(log_take());
+
+	sched_params(&p, 50, 200, 2000, 500, 10000);
+	memset(&m, 0, sizeof(m));
+	isis_spf_sched_init(&m.s, &p);
+	for (uint64_t t = 0; t <= 1000; t += 50)
+		sim_event(&m, t);
+	sim_until(&m, fail - 1);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_LONG_WAIT);
+	ck_assert_uint_eq(sim_event(&m, fail), fail + 2000);	/* LONG_SPF_DELAY */
+	free(log_take());
+}
+END_TEST
+
+/* Still a back-off with the defaults: a link flapping every 500 ms for 10 s keeps the
+ * holddown running, so after the first TIME_TO_LEARN SPF runs LONG_SPF_DELAY apart (6
+ * runs for 20 events); 1.5 s after the last event it is QUIET again. */
+START_TEST(spf_sched_flap)
+{
+	struct sim m = {0};
+
+	isis_spf_sched_init(&m.s, NULL);
+	for (uint64_t t = 0; t < 10000; t += 500)
+		sim_event(&m, t);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_LONG_WAIT);
+	sim_until(&m, 9500 + 1499);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_LONG_WAIT);
+	ck_assert_uint_eq(m.nruns, 6);		/* 50, 2500, 4500, 6500, 8500, 10500 */
+	ck_assert_uint_eq(m.runs[0], 50);	/* INITIAL */
+	for (size_t i = 1; i < m.nruns; i++)
+		ck_assert_uint_eq(m.runs[i] - m.runs[i - 1], i == 1 ? 2450 : 2000);
+	sim_until(&m, 9500 + 1500);
+	ck_assert_int_eq(m.s.state, ISIS_SPF_QUIET);
+	ck_assert_uint_eq(isis_spf_sched_next_due(&m.s), ISIS_TIMER_NEVER);
+	sim_until(&m, 20000);
+	ck_assert_uint_eq(m.nruns, 6);
+	ck_assert_uint_eq(sim_event(&m, 20000), 20050);
+	free(log_take());
 }
 END_TEST
 
@@ -1104,7 +1456,17 @@ static Suite *suite(void)
 	tcase_add_test(tc, spf_path_metric_guard);
 	tcase_add_test(tc, spf_input_edges);
 	tcase_add_test(tc, spf_random_vs_reference);
-	tcase_add_test(tc, spf_sched_backoff);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("sched");
+	tcase_add_checked_fixture(tc, sched_setup, sched_teardown);
+	tcase_add_test(tc, spf_sched_params);
+	tcase_add_test(tc, spf_sched_rfc8405_table);
+	tcase_add_test(tc, spf_sched_holddown_in_short_wait);
+	tcase_add_test(tc, spf_sched_spf_in_quiet);
+	tcase_add_test(tc, spf_sched_late_caller);
+	tcase_add_test(tc, spf_sched_loop);
+	tcase_add_test(tc, spf_sched_walkthrough);
+	tcase_add_test(tc, spf_sched_flap);
 	suite_add_tcase(s, tc);
 	return s;
 }
