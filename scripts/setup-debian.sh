@@ -19,6 +19,8 @@ PACKAGES=(
   iproute2 jq iputils-ping graphviz openssl procps psmisc
   # benchmarks (reference graph library)
   libigraph-dev
+  # deploy validation: `docker-compose config` of deploy/compose (tests/deploy)
+  docker-compose
 )
 
 if [ "$(id -u)" -ne 0 ]; then
