@@ -19,7 +19,7 @@ trap 'lab_down || true; cleanup' EXIT
 
 "$LAB" up >"$T/up.log" 2>&1 || { cat "$T/up.log" >&2; fail "lab up"; finish; }
 grep -q "all 5 speakers are up" "$T/up.log" && ok "lab up: 5 speakers registered" || fail "speakers: $(tail -5 "$T/up.log")"
-[ "$(ip netns list | grep -c "^$TAG-")" -eq 7 ] && ok "7 namespaces" || fail "namespaces: $(ip netns list)"
+[ "$(ip netns list | grep -c "^$TAG-\(r[1-5]\|ex[12]\)\b")" -eq 7 ] && ok "7 router namespaces" || fail "namespaces: $(ip netns list)"
 grep -q "7 FIB agents" "$T/up.log" && ok "7 FIB agents started" || fail "agents: $(grep topology "$T/up.log")"
 R=/kvte/rib/r1/isis/192.168.50.4_32
 wait_for 15 "seed route" jq_is $R '.metric == 128 and .next_hops[0].neighbor == "r2"' \
@@ -31,6 +31,18 @@ wait_for 10 "ping r1 -> r4" ip netns exec "$TAG-r1" ping -c1 -W1 -I 192.168.50.1
   && ok "ping r1 (192.168.50.1) -> r4 (192.168.50.4)" || fail "ping r1 -> r4"
 jq_is /kvte/state/r1/agent '.connected and .counts.isis > 0 and .counts.installed > 0' \
   && ok "state/r1/agent: $(jq -c .counts <<<"$(eget /kvte/state/r1/agent)")" || fail "agent state: $(eget /kvte/state/r1/agent)"
+
+# BGP: ex2 announces 10.42.2.0/24 to r4's ExaBGP, kvte-bgp publishes it, every agent
+# resolves it over r4's loopback; r1 originates the customer link; ex1 reaches ex2
+if command -v exabgp >/dev/null && [ -x "$BUILD/bgp/kvte-bgp" ]; then
+  wait_for 30 "BGP route at r1" bash -c "ip -n $TAG-r1 route show 10.42.2.0/24 proto 222 | grep -q via" \
+    && jq_is /kvte/bgp/routes/10.42.2.0_24/r4 '.protocol_next_hop == "192.168.50.4" and .as_path == [65003]' \
+    && ok "BGP: 10.42.2.0/24 learned at r4 from ex2 (AS 65003), in r1's kernel" || fail "BGP: $(eget /kvte/bgp/routes/10.42.2.0_24/r4)"
+  wait_for 10 "ping ex1 -> ex2" ip netns exec "$TAG-ex1" ping -c1 -W1 10.42.2.10 \
+    && ok "ex1 pings 10.42.2.10 across AS2" || fail "ping ex1 -> 10.42.2.10"
+else
+  echo "# exabgp or kvte-bgp missing: BGP not checked" >&2
+fi
 
 # speakers -> TED -> controller: the seed's first LSP request
 ectl put /kvte/config/lsps/r1-to-r4 '{"from":"r1","to":"r4","protection":"link"}' >/dev/null
