@@ -20,6 +20,7 @@
 #include "bgp/bgpd.h"
 #include "bgp/exa_config.h"
 #include "lib/jx.h"
+#include "lib/cliopt.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 
@@ -52,23 +53,6 @@ static void usage(FILE *f)
 		"      --exabgp-log PATH    ExaBGP's log file (default OUT_DIR/exabgp.log)\n"
 		"      --hold-time SEC      BGP hold time (default 9)\n"
 		"  -h, --help\n");
-}
-
-static int parse_uint(const char *flag, const char *s, unsigned long long max,
-		      unsigned long long *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v > max) {
-		fprintf(stderr, "kvte-bgp: %s: expected an integer 0..%llu, got \"%s\"\n", flag,
-			max, s);
-		return -1;
-	}
-	*out = v;
-	return 0;
 }
 
 static int write_file(const char *dir, const char *name, const char *text)
@@ -152,7 +136,8 @@ static int gen_config(int argc, char **argv)
 			o.log_file = optarg;
 			break;
 		case 'H':
-			if (parse_uint("--hold-time", optarg, 65535, &u) < 0 || (u && u < 3)) {
+			if (cliopt_uint("kvte-bgp", "--hold-time", optarg, 0, 65535, &u) < 0 ||
+			    (u && u < 3)) {
 				fprintf(stderr, "kvte-bgp: --hold-time: 0 or 3..65535\n");
 				return 2;
 			}
@@ -290,7 +275,6 @@ int main(int argc, char **argv)
 		return gen_config(argc - 1, argv + 1);
 	log_init("kvte-bgp", NULL);
 	while ((c = getopt_long(argc, argv, "n:e:r:l:d:h", longopts, NULL)) != -1) {
-		enum log_level lvl;
 		addr_t a;
 
 		switch (c) {
@@ -317,7 +301,7 @@ int main(int argc, char **argv)
 				o.loopback4 = a;
 			break;
 		case 'A':
-			if (parse_uint("--asn", optarg, UINT32_MAX, &u) < 0 || u == 0)
+			if (cliopt_uint("kvte-bgp", "--asn", optarg, 1, UINT32_MAX, &u) < 0)
 				return 2;
 			o.asn = (uint32_t)u;
 			break;
@@ -328,12 +312,12 @@ int main(int argc, char **argv)
 			o.no_exabgp = true;
 			break;
 		case 'Q':
-			if (parse_uint("--queue-max", optarg, 100000000, &u) < 0 || u == 0)
+			if (cliopt_uint("kvte-bgp", "--queue-max", optarg, 1, 100000000, &u) < 0)
 				return 2;
 			o.queue_max = (size_t)u;
 			break;
 		case 'G':
-			if (parse_uint("--stale-grace", optarg, 3600, &u) < 0)
+			if (cliopt_uint("kvte-bgp", "--stale-grace", optarg, 0, 3600, &u) < 0)
 				return 2;
 			o.grace_ms = (unsigned)u * 1000;
 			break;
@@ -341,16 +325,11 @@ int main(int argc, char **argv)
 			log_file = optarg;
 			break;
 		case 'l':
-			if (log_level_parse(optarg, &lvl) < 0) {
-				fprintf(stderr, "kvte-bgp: --log-level: expected error, warn, info or "
-						"debug, got \"%s\"\n", optarg);
+			if (cliopt_log_level("kvte-bgp", optarg) < 0)
 				return 2;
-			}
-			log_set_level(lvl);
 			break;
 		case 'd':
-			log_set_debug(optarg);
-			log_set_level(LOG_LVL_DEBUG);
+			cliopt_debug(optarg);
 			break;
 		case 'h':
 			usage(stdout);

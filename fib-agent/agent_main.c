@@ -14,6 +14,7 @@
 #include <uv.h>
 
 #include "fib-agent/agent.h"
+#include "lib/cliopt.h"
 #include "lib/log.h"
 
 static void usage(FILE *f)
@@ -52,22 +53,6 @@ static void on_signal(uv_signal_t *h, int signum)
 	}
 }
 
-static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v < min || v > max) {
-		fprintf(stderr, "kvte-agent: %s: expected an integer %u..%u, got \"%s\"\n", flag,
-			min, max, s);
-		return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -89,7 +74,6 @@ int main(int argc, char **argv)
 	log_init("kvte-agent", NULL);
 	while ((c = getopt_long(argc, argv, "n:e:r:l:d:h", longopts, NULL)) != -1) {
 		uint32_t u;
-		enum log_level lvl;
 
 		switch (c) {
 		case 'n':
@@ -105,26 +89,21 @@ int main(int argc, char **argv)
 			o.root = optarg;
 			break;
 		case 't':
-			if (parse_u32("--table", optarg, 1, 0xfffffffe, &u) < 0)
+			if (cliopt_u32("kvte-agent", "--table", optarg, 1, 0xfffffffe, &u) < 0)
 				return 2;
 			o.table = u;
 			break;
 		case 'T':
-			if (parse_u32("--lease-ttl", optarg, 2, 3600, &u) < 0)
+			if (cliopt_u32("kvte-agent", "--lease-ttl", optarg, 2, 3600, &u) < 0)
 				return 2;
 			o.lease_ttl_s = u;
 			break;
 		case 'l':
-			if (log_level_parse(optarg, &lvl) < 0) {
-				fprintf(stderr, "kvte-agent: --log-level: expected error, warn, info "
-						"or debug, got \"%s\"\n", optarg);
+			if (cliopt_log_level("kvte-agent", optarg) < 0)
 				return 2;
-			}
-			log_set_level(lvl);
 			break;
 		case 'd':
-			log_set_debug(optarg);
-			log_set_level(LOG_LVL_DEBUG);
+			cliopt_debug(optarg);
 			break;
 		case 'h':
 			usage(stdout);

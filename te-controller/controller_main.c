@@ -14,6 +14,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "lib/cliopt.h"
 #include "lib/log.h"
 #include "te-controller/ctl_etcd.h"
 
@@ -51,14 +52,9 @@ static int __attribute__((format(printf, 1, 2))) bad(const char *fmt, ...)
 
 static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
-	if (!s || !*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (cliopt_parse_uint(s, min, max, &v) < 0)
 		return -EINVAL;
 	*out = (unsigned)v;
 	return 0;
