@@ -13,4 +13,10 @@ echo "machine: $(nproc) cores, $(uname -r), $(grep -m1 'model name' /proc/cpuinf
 echo
 echo "### FIB programming (bench_fib)"
 echo
-"./$dir/bench/bench_fib" "$n" 3
+echo "4 KiB pages (plain malloc):"
+echo
+KVTE_NO_HUGETLB=1 "./$dir/bench/bench_fib" "$n" 3
+echo
+echo "transparent huge pages for malloc (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, what kvte-agent sets itself):"
+echo
+GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "./$dir/bench/bench_fib" "$n" 3

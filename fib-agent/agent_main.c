@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "fib-agent/agent.h"
@@ -35,6 +36,21 @@ static void usage(FILE *f)
 
 static uv_signal_t sig_int, sig_term;
 static struct agent *the_agent;
+
+/* A FIB of 100k routes is planned in arrays of ~500 MB (5 KiB entries); with 4 KiB pages
+ * the page faults on that fresh memory cost more than the planning itself (3x here,
+ * docs/benchmarks.md). glibc's malloc asks for transparent huge pages when the
+ * glibc.malloc.hugetlb tunable is 1, and tunables are read only at start: so the agent
+ * re-executes itself once with it set, unless the operator set GLIBC_TUNABLES already.
+ * If the re-exec fails the agent simply runs on. */
+static void want_huge_pages(char **argv)
+{
+	if (getenv("GLIBC_TUNABLES") || getenv("KVTE_NO_HUGETLB"))
+		return;
+	setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
+	execv("/proc/self/exe", argv);
+	unsetenv("GLIBC_TUNABLES");
+}
 
 static void stopped(void *arg)
 {
@@ -71,6 +87,7 @@ int main(int argc, char **argv)
 	char err[512];
 	int c, rc;
 
+	want_huge_pages(argv);
 	log_init("kvte-agent", NULL);
 	while ((c = getopt_long(argc, argv, "n:e:r:l:d:h", longopts, NULL)) != -1) {
 		uint32_t u;
