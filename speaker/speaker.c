@@ -29,6 +29,7 @@
 #include "speaker/ted_json.h"
 
 struct circuit_io {
+	bool used;			/* false: a slot freed by a reload (circ.cfg = unused_iface) */
 	int fd;
 	uv_poll_t poll;
 	bool poll_init;
@@ -68,6 +69,10 @@ struct speaker {
 	void (*done)(void *);
 	void *done_arg;
 };
+
+/* What a circuit slot freed by a reload points at: passive, never present, so every
+ * loop over the circuits (and speaker/node.c) passes over it. */
+static const struct speaker_iface unused_iface = {.name = "", .passive = true};
 
 static uint64_t now_ms(struct speaker *s)
 {
@@ -236,7 +241,7 @@ static void circuit_open_socket(struct speaker *s, size_t i)
 static ssize_t circuit_of_name(const struct speaker *s, const char *name)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->circ[i].cfg->name, name) == 0)
+		if (s->io[i].used && strcmp(s->circ[i].cfg->name, name) == 0)
 			return (ssize_t)i;
 	return -1;
 }
@@ -916,6 +921,7 @@ int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 
 		s->circ[i].cfg = &s->cfg.ifaces[i];
 		s->circ[i].index = i;
+		s->io[i].used = true;
 		s->io[i].fd = -1;
 		adj_circuit(s, i, &ac);
 		isis_adj_init(&s->io[i].adj, &ac);
@@ -1007,6 +1013,424 @@ char *speaker_lsdb_text(struct speaker *s, bool detail)
 		return NULL;
 	}
 	return f.s ? f.s : strdup("");
+}
+
+/* ---- reloading the configuration (SIGHUP) --------------------------------------- */
+
+static const char *level_name(uint8_t l)
+{
+	return l == ISIS_LEVEL_1 ? "1" : l == ISIS_LEVEL_2 ? "2" : "1-2";
+}
+
+static void area_fmt(const struct isis_area *a, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < a->len && o + 4 < len; k++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%02x", k && k % 2 == 1 ? "." : "",
+				      a->addr[k]);
+}
+
+static void opt_u32(char *buf, size_t len, bool has, uint64_t v)
+{
+	if (has)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		snprintf(buf, len, "unset");
+}
+
+static void opt_bw(char *buf, size_t len, bool has, uint64_t v)
+{
+	if (!has || bw_format(v, buf, len) < 0)
+		snprintf(buf, len, "%s", has ? "?" : "unset");
+}
+
+static void srlgs_fmt(const struct speaker_te *te, char *buf, size_t len)
+{
+	size_t o = (size_t)snprintf(buf, len, "[");
+
+	for (size_t k = 0; k < te->n_srlgs && o + 14 < len; k++)
+		o += (size_t)snprintf(buf + o, len - o, "%s%" PRIu32, k ? "," : "", te->srlgs[k]);
+	snprintf(buf + o, len - o, "]");
+}
+
+/* One line per changed field of an interface that stays; returns how many. */
+static int iface_changes(const struct speaker_iface *o, const struct speaker_iface *n)
+{
+	const struct speaker_te *a = &o->te, *b = &n->te;
+	char x[400], y[400];
+	int k = 0;
+
+	if (o->metric != n->metric) {
+		log_info("speaker", "reload: %s metric %" PRIu32 " -> %" PRIu32, n->name, o->metric,
+			 n->metric);
+		k++;
+	}
+	if (o->passive != n->passive) {
+		log_info("speaker", "reload: %s passive %s", n->name, n->passive ? "on" : "off");
+		k++;
+	}
+	if (o->hello_padding != n->hello_padding) {
+		log_info("speaker", "reload: %s hello_padding %s", n->name,
+			 n->hello_padding ? "on" : "off");
+		k++;
+	}
+	if (a->has_te_metric != b->has_te_metric ||
+	    (b->has_te_metric && a->te_metric != b->te_metric)) {
+		opt_u32(x, sizeof(x), a->has_te_metric, a->te_metric);
+		opt_u32(y, sizeof(y), b->has_te_metric, b->te_metric);
+		log_info("speaker", "reload: %s te_metric %s -> %s", n->name, x, y);
+		k++;
+	}
+	if (a->has_max_bw != b->has_max_bw || (b->has_max_bw && a->max_bw_bps != b->max_bw_bps)) {
+		opt_bw(x, sizeof(x), a->has_max_bw, a->max_bw_bps);
+		opt_bw(y, sizeof(y), b->has_max_bw, b->max_bw_bps);
+		log_info("speaker", "reload: %s max_bandwidth %s -> %s", n->name, x, y);
+		k++;
+	}
+	if (a->has_rsv_bw != b->has_rsv_bw || (b->has_rsv_bw && a->rsv_bw_bps != b->rsv_bw_bps)) {
+		opt_bw(x, sizeof(x), a->has_rsv_bw, a->rsv_bw_bps);
+		opt_bw(y, sizeof(y), b->has_rsv_bw, b->rsv_bw_bps);
+		log_info("speaker", "reload: %s reservable_bandwidth %s -> %s", n->name, x, y);
+		k++;
+	}
+	if (a->has_admin_groups != b->has_admin_groups ||
+	    (b->has_admin_groups && a->admin_groups != b->admin_groups)) {
+		if (a->has_admin_groups)
+			snprintf(x, sizeof(x), "0x%08" PRIx32, a->admin_groups);
+		else
+			snprintf(x, sizeof(x), "unset");
+		if (b->has_admin_groups)
+			snprintf(y, sizeof(y), "0x%08" PRIx32, b->admin_groups);
+		else
+			snprintf(y, sizeof(y), "unset");
+		log_info("speaker", "reload: %s admin_groups %s -> %s", n->name, x, y);
+		k++;
+	}
+	if (a->has_delay != b->has_delay || (b->has_delay && a->delay_us != b->delay_us)) {
+		opt_u32(x, sizeof(x), a->has_delay, a->delay_us);
+		opt_u32(y, sizeof(y), b->has_delay, b->delay_us);
+		log_info("speaker", "reload: %s delay_us %s -> %s", n->name, x, y);
+		k++;
+	}
+	if (a->n_srlgs != b->n_srlgs ||
+	    memcmp(a->srlgs, b->srlgs, a->n_srlgs * sizeof(a->srlgs[0])) != 0) {
+		srlgs_fmt(a, x, sizeof(x));
+		srlgs_fmt(b, y, sizeof(y));
+		log_info("speaker", "reload: %s srlgs %s -> %s", n->name, x, y);
+		k++;
+	}
+	return k;
+}
+
+/* What only a restart can change; 0 or -EINVAL with the reason. */
+static int reload_refused(const struct speaker *s, const struct speaker_config *n,
+			  const char *path, char *err, size_t errlen)
+{
+	const struct speaker_config *o = &s->cfg;
+	char x[PREFIX_STRLEN + 64], y[PREFIX_STRLEN + 64];
+
+	if (strcmp(o->hostname, n->hostname) != 0) {
+		snprintf(err, errlen, "%s: hostname: \"%s\" -> \"%s\": changing the hostname needs "
+			 "a restart", path, o->hostname, n->hostname);
+		return -EINVAL;
+	}
+	if (memcmp(o->system_id, n->system_id, ISIS_SYSID_LEN) != 0) {
+		speaker_sysid_format(o->system_id, x, sizeof(x));
+		speaker_sysid_format(n->system_id, y, sizeof(y));
+		snprintf(err, errlen, "%s: %s: system ID %s -> %s%s: changing the system ID needs "
+			 "a restart", path, n->system_id_explicit ? "system_id" : "router_id", x, y,
+			 n->system_id_explicit ? "" : " (derived from router_id)");
+		return -EINVAL;
+	}
+	if (o->area.len != n->area.len || memcmp(o->area.addr, n->area.addr, o->area.len) != 0) {
+		area_fmt(&o->area, x, sizeof(x));
+		area_fmt(&n->area, y, sizeof(y));
+		snprintf(err, errlen, "%s: area: %s -> %s: changing the area needs a restart", path,
+			 x, y);
+		return -EINVAL;
+	}
+	if (o->level != n->level) {
+		snprintf(err, errlen, "%s: level: %s -> %s: changing the level needs a restart",
+			 path, level_name(o->level), level_name(n->level));
+		return -EINVAL;
+	}
+	if (o->has_locator != n->has_locator ||
+	    (n->has_locator && prefix_cmp(&o->locator, &n->locator) != 0)) {
+		if (o->has_locator)
+			prefix_format(&o->locator, x, sizeof(x));
+		else
+			snprintf(x, sizeof(x), "none");
+		if (n->has_locator)
+			prefix_format(&n->locator, y, sizeof(y));
+		else
+			snprintf(y, sizeof(y), "none");
+		snprintf(err, errlen, "%s: srv6.locator: %s -> %s: changing the SRv6 locator needs "
+			 "a restart", path, x, y);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Stop IS-IS on circuit i (removed from the file, or made passive): the adjacency goes
+ * Down with `reason`, a last hello saying three-way Down tells the neighbor at once
+ * (RFC 5303: it restarts from Initializing instead of waiting for its hold timer), and
+ * the socket is closed. */
+static void circuit_stop(struct speaker *s, size_t i, const char *reason)
+{
+	struct circuit_io *io = &s->io[i];
+	struct isis_adj_circuit ac = io->adj.c;
+	bool carrier = io->adj.carrier;
+
+	if (io->adj.state != ISIS_ADJ_DOWN)
+		log_state("adj", io->adj.c.name, isis_adj_state_name(io->adj.state),
+			  isis_adj_state_name(ISIS_ADJ_DOWN),
+			  isis_adj_event_name(ISIS_ADJ_EV_CONFIG_CHANGED), reason);
+	if (io->adj.state == ISIS_ADJ_UP) {
+		struct isis_adj_actions acts = {.n = 1};
+
+		acts.a[0].type = ISIS_ADJ_ACT_DOWN;
+		acts.a[0].reason = reason;
+		acts.a[0].nbr = io->adj.nbr;
+		adj_actions(s, i, &acts);
+	}
+	isis_adj_init(&io->adj, &ac);	/* Down, neighbor forgotten, timers stopped */
+	isis_adj_set_jitter(&io->adj, jitter, NULL);
+	if (carrier)
+		send_hello(s, i);
+	circuit_close_socket(s, i);
+	isis_flood_circuit_down(&s->flood, (int)i);
+}
+
+/* Start circuit i as if its interface had just appeared from netlink. */
+static void circuit_start(struct speaker *s, size_t i)
+{
+	const struct nlmon_link *l = s->nl ? nlmon_table_find_name(nlmon_table(s->nl),
+								  s->circ[i].cfg->name) : NULL;
+
+	if (!l) {
+		s->circ[i].present = false;
+		log_warn("circuit", "%s: no such interface yet (waiting for it)",
+			 s->circ[i].cfg->name);
+		return;
+	}
+	s->circ[i].present = false;	/* on_link: !was_present opens the socket */
+	on_link(NULL, l, NLMON_ADDED, s);
+}
+
+int speaker_reload(struct speaker *s, const struct admin_groups *groups, char *err,
+		   size_t errlen)
+{
+	const char *path = s->opts.config_path;
+	struct speaker_config *n = malloc(sizeof(*n));
+	ssize_t slot_of[SPEAKER_MAX_IFACES];	/* new iface j -> slot, -1: added */
+	ssize_t new_of[SPEAKER_MAX_IFACES];	/* slot i -> new iface, -1: removed / unused */
+	bool was_passive[SPEAKER_MAX_IFACES], freed[SPEAKER_MAX_IFACES] = {0};
+	size_t nadded = 0, nremoved = 0, nfree = 0;
+	uint64_t now = now_ms(s);
+	char x[PREFIX_STRLEN], y[PREFIX_STRLEN];
+	int changes = 0, rc;
+
+	if (!n) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (s->closing) {
+		snprintf(err, errlen, "%s: the speaker is stopping", path);
+		free(n);
+		return -EINVAL;
+	}
+	rc = speaker_config_load(path, groups, n, err, errlen);
+	if (rc == 0)
+		rc = reload_refused(s, n, path, err, errlen);
+	if (rc < 0) {
+		free(n);
+		return -EINVAL;
+	}
+	/* match interfaces by name: slots of interfaces that stay keep their index (the
+	 * flooding state is per circuit index); added ones take slots free before this
+	 * reload (a slot freed now still has its poll handle closing) or new ones */
+	for (size_t i = 0; i < s->n; i++) {
+		new_of[i] = -1;
+		if (!s->io[i].used)
+			nfree++;
+	}
+	for (size_t j = 0; j < n->n_ifaces; j++) {
+		ssize_t i = circuit_of_name(s, n->ifaces[j].name);
+
+		slot_of[j] = i;
+		if (i >= 0)
+			new_of[i] = (ssize_t)j;
+		else
+			nadded++;
+	}
+	if (nadded > nfree + (SPEAKER_MAX_IFACES - s->n)) {
+		snprintf(err, errlen, "%s: interfaces: %zu added while others are removed exceed "
+			 "the %d circuit slots: remove first, reload, then add", path, nadded,
+			 SPEAKER_MAX_IFACES);
+		free(n);
+		return -EINVAL;
+	}
+
+	/* the node */
+	if (s->cfg.overload != n->overload) {
+		log_info("speaker", "reload: overload %s", n->overload ? "on" : "off");
+		changes++;
+	}
+	if (addr_cmp(&s->cfg.router_id, &n->router_id) != 0) {
+		log_info("speaker", "reload: router_id %s -> %s",
+			 addr_format(&s->cfg.router_id, x, sizeof(x)),
+			 addr_format(&n->router_id, y, sizeof(y)));
+		changes++;
+	}
+	bool lsp_timers = s->cfg.lsp_lifetime != n->lsp_lifetime ||
+			  s->cfg.lsp_refresh != n->lsp_refresh;
+
+	if (s->cfg.lsp_lifetime != n->lsp_lifetime)
+		log_info("speaker", "reload: lsp_lifetime %u -> %u s", s->cfg.lsp_lifetime,
+			 n->lsp_lifetime);
+	if (s->cfg.lsp_refresh != n->lsp_refresh)
+		log_info("speaker", "reload: lsp_refresh %u -> %u s", s->cfg.lsp_refresh,
+			 n->lsp_refresh);
+	changes += lsp_timers;
+	bool hello = s->cfg.hello_interval != n->hello_interval ||
+		     s->cfg.hello_multiplier != n->hello_multiplier;
+
+	if (s->cfg.hello_interval != n->hello_interval)
+		log_info("speaker", "reload: hello_interval %u -> %u s", s->cfg.hello_interval,
+			 n->hello_interval);
+	if (s->cfg.hello_multiplier != n->hello_multiplier)
+		log_info("speaker", "reload: hello_multiplier %u -> %u", s->cfg.hello_multiplier,
+			 n->hello_multiplier);
+	changes += hello;
+	if (s->cfg.srv6_behaviors != n->srv6_behaviors) {
+		log_info("speaker", "reload: srv6.behaviors 0x%02x -> 0x%02x", s->cfg.srv6_behaviors,
+			 n->srv6_behaviors);
+		changes++;
+	}
+	if (s->cfg.n_loopbacks != n->n_loopbacks ||
+	    memcmp(s->cfg.loopbacks, n->loopbacks, n->n_loopbacks * sizeof(n->loopbacks[0])) != 0) {
+		log_info("speaker", "reload: loopbacks %zu -> %zu prefixes", s->cfg.n_loopbacks,
+			 n->n_loopbacks);
+		changes++;
+	}
+
+	/* interfaces removed, and the per-field changes of those that stay (both
+	 * configurations still alive) */
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->io[i].used)
+			continue;
+		was_passive[i] = s->circ[i].cfg->passive;
+		if (new_of[i] < 0) {
+			log_info("speaker", "reload: %s removed", s->circ[i].cfg->name);
+			if (!s->circ[i].cfg->passive)
+				circuit_stop(s, i, "interface removed from the configuration");
+			memset(&s->circ[i], 0, sizeof(s->circ[i]));
+			s->circ[i].cfg = &unused_iface;
+			s->io[i].used = false;
+			freed[i] = true;
+			nremoved++;
+			changes++;
+			continue;
+		}
+		const struct speaker_iface *ni = &n->ifaces[new_of[i]];
+
+		changes += iface_changes(s->circ[i].cfg, ni);
+		if (!was_passive[i] && ni->passive)
+			circuit_stop(s, i, "interface made passive");
+	}
+
+	/* the new configuration in place; circuits re-pointed into it */
+	s->cfg = *n;
+	free(n);
+	n = NULL;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!s->io[i].used)
+			continue;
+		size_t j = (size_t)new_of[i];
+		struct speaker_circ *c = &s->circ[i];
+
+		c->cfg = &s->cfg.ifaces[j];
+		if (c->index != j) {
+			log_info("speaker", "reload: %s is now interface %zu of the file (End.X "
+				 "function 0x%04zx -> 0x%04zx)", c->cfg->name, j + 1,
+				 SPEAKER_FUNC_END_X + c->index + 1, SPEAKER_FUNC_END_X + j + 1);
+			c->index = j;
+			changes++;
+		}
+		if (c->cfg->passive)
+			continue;
+		if (was_passive[i]) {
+			struct isis_adj_circuit ac;
+
+			adj_circuit(s, i, &ac);
+			isis_adj_init(&s->io[i].adj, &ac);
+			isis_adj_set_jitter(&s->io[i].adj, jitter, NULL);
+			circuit_start(s, i);
+			continue;
+		}
+		/* hello settings in place: the adjacency stays up; a hello goes out at once
+		 * so the neighbor's hold timer follows the new holding time */
+		struct isis_adj_circuit ac;
+		struct circuit_io *io = &s->io[i];
+		bool pad = io->adj.c.pad;
+
+		adj_circuit(s, i, &ac);
+		io->adj.c = ac;
+		if ((hello || pad != ac.pad) && io->adj.carrier)
+			isis_timer_set(&io->adj.hello_timer, now, 0);
+	}
+	if (lsp_timers) {
+		s->orig.lifetime = s->cfg.lsp_lifetime;
+		s->orig.refresh_ms = (uint64_t)s->cfg.lsp_refresh * 1000;
+		if (s->orig.refresh_ms >= (uint64_t)s->orig.lifetime * 1000)
+			s->orig.refresh_ms = (uint64_t)s->orig.lifetime * 750;
+		for (size_t f = 0; f < ISIS_ORIG_MAX_FRAGS; f++)
+			if (s->orig.frag[f].live)
+				s->orig.frag[f].refresh_due = now;	/* with the new lifetime */
+	}
+
+	/* interfaces added: free slots first, then new ones */
+	for (size_t j = 0; j < s->cfg.n_ifaces; j++) {
+		struct isis_adj_circuit ac;
+		size_t i;
+
+		if (slot_of[j] >= 0)
+			continue;
+		for (i = 0; i < s->n; i++)
+			if (!s->io[i].used && !freed[i])
+				break;
+		if (i == s->n)
+			s->n++;
+		memset(&s->circ[i], 0, sizeof(s->circ[i]));
+		memset(&s->io[i], 0, sizeof(s->io[i]));
+		s->circ[i].cfg = &s->cfg.ifaces[j];
+		s->circ[i].index = j;
+		s->io[i].used = true;
+		s->io[i].fd = -1;
+		adj_circuit(s, i, &ac);
+		isis_adj_init(&s->io[i].adj, &ac);
+		isis_adj_set_jitter(&s->io[i].adj, jitter, NULL);
+		isis_flood_circuit_down(&s->flood, (int)i);
+		log_info("speaker", "reload: %s added%s", s->cfg.ifaces[j].name,
+			 s->cfg.ifaces[j].passive ? " (passive)" : "");
+		changes++;
+		circuit_start(s, i);
+	}
+	while (s->n > 0 && !s->io[s->n - 1].used)
+		s->n--;
+
+	if (changes) {
+		s->reoriginate = s->export_adjs = s->export_sids = true;
+		isis_spf_sched_event(&s->sched, now);
+		log_info("speaker", "reload: %s: %d change%s applied (%zu interface%s added, %zu "
+			 "removed); re-originating our LSP", path, changes, changes == 1 ? "" : "s",
+			 nadded, nadded == 1 ? "" : "s", nremoved);
+	} else {
+		log_info("speaker", "reload: %s: no changes", path);
+	}
+	return 0;
 }
 
 static void stop_finish(void *arg)

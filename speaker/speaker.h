@@ -6,7 +6,8 @@
  * (speaker/export.h). Every event handler only records what changed; one batching
  * point per loop iteration (uv_check) re-originates, floods, runs a due SPF, hands the
  * results to the export and arms the single timer for the earliest due time of every
- * core. IS-IS runs whether or not etcd is reachable. speaker_main.c parses the flags
+ * core. IS-IS runs whether or not etcd is reachable. speaker_reload applies an edited
+ * configuration file live (SIGHUP). speaker_main.c parses the flags
  * and owns the process. docs/speaker.md ("The daemon") describes it. */
 #ifndef KVTE_SPEAKER_SPEAKER_H
 #define KVTE_SPEAKER_SPEAKER_H
@@ -40,6 +41,19 @@ struct speaker;
 int speaker_start(uv_loop_t *loop, const struct speaker_opts *opts,
 		  const struct admin_groups *groups, struct speaker **out, char *err,
 		  size_t errlen);
+/* Re-read opts->config_path (SIGHUP) and apply what changed without a restart:
+ * metrics, TE attributes, SRLGs, passive, hello padding, overload, router ID (with an
+ * explicit system ID), loopbacks, SRv6 behaviors and LSP timers re-originate our LSP;
+ * hello interval / multiplier and padding update the circuits in place (a hello with
+ * the new holding time goes out at once; adjacencies stay up); an interface added to
+ * the file gets its circuit as if it had just appeared from netlink, one removed takes
+ * its adjacency down ("interface removed from the configuration") and closes its
+ * socket. Interfaces that stay keep their circuit (and flooding) index. One log line
+ * per change and a summary. A file that does not load, or that changes the hostname,
+ * system ID, area, level or SRv6 locator (those need a restart), changes nothing:
+ * -EINVAL with "<file>: <path>: <reason>" in err. */
+int speaker_reload(struct speaker *s, const struct admin_groups *groups, char *err,
+		   size_t errlen);
 /* This speaker's LSDB as text, one LSP per line — "1921.6805.0001.00-00 seq 0x00000003
  * checksum 0x1a2b lifetime 1187" (purges end in " purged") — each followed by its
  * decoded TLVs (speaker/format.c) indented by four spaces when detail is set. Sorted

@@ -2,6 +2,8 @@
  * running speaker/speaker.c. It runs IS-IS on the interfaces its configuration file
  * names, in whatever network namespace it is started in, and publishes the LSDB, its
  * routes, SIDs and adjacencies to etcd (speaker/export.c). Needs CAP_NET_RAW (AF_PACKET).
+ * SIGHUP re-reads the configuration file (and the --admin-groups file) and applies it
+ * live (speaker_reload); SIGUSR1 writes the LSDB to --lsdb-file.
  * Exit codes: 0 after SIGINT/SIGTERM, 1 when it cannot start (the reason is logged),
  * 2 for a usage error. docs/speaker.md ("The daemon") lists the flags. */
 #include <errno.h>
@@ -42,12 +44,21 @@ static void usage(FILE *f)
 		"  -l, --log-level LEVEL    error | warn | info (default) | debug\n"
 		"  -d, --debug CATS         debug categories: adj,flood,lsp,spf,export,pkt,"
 		"nlmon,etcd or all\n"
-		"  -h, --help\n");
+		"  -h, --help\n"
+		"Signals: SIGHUP reloads --config (and --admin-groups): metrics, TE attributes,\n"
+		"  SRLGs, passive, hello padding/interval/multiplier, overload, loopbacks, LSP\n"
+		"  timers and interfaces added or removed apply live, adjacencies stay up; a file\n"
+		"  that does not load, or that changes hostname, system ID, area, level or SRv6\n"
+		"  locator (restart needed), is refused and the running configuration kept.\n"
+		"  SIGUSR1 writes the LSDB to --lsdb-file. SIGINT/SIGTERM stop.\n");
 }
 
-static uv_signal_t sig_int, sig_term, sig_usr1;
+static uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
 static struct speaker *the_speaker;
 static const char *lsdb_file;
+static const char *config_path, *groups_path;
+
+static int load_groups(const char *path, struct admin_groups *g, char *err, size_t errlen);
 
 /* SIGUSR1: write the LSDB to --lsdb-file (through a temporary file and rename, so a
  * reader never sees half of it). */
@@ -74,11 +85,30 @@ static void on_usr1(uv_signal_t *h, int signum)
 	free(text);
 }
 
+/* SIGHUP: re-read the configuration (and the admin-group map it names groups from);
+ * on any error the running configuration stays. */
+static void on_hup(uv_signal_t *h, int signum)
+{
+	static struct admin_groups groups;
+	char err[640];
+
+	(void)h;
+	(void)signum;
+	if (!the_speaker)
+		return;
+	log_info("speaker", "SIGHUP: reloading %s", config_path);
+	memset(&groups, 0, sizeof(groups));
+	if ((groups_path && load_groups(groups_path, &groups, err, sizeof(err)) < 0) ||
+	    speaker_reload(the_speaker, groups_path ? &groups : NULL, err, sizeof(err)) < 0)
+		log_err("speaker", "reload failed: %s; keeping the running configuration", err);
+}
+
 static void stopped(void *arg)
 {
 	uv_close((uv_handle_t *)&sig_int, NULL);
 	uv_close((uv_handle_t *)&sig_term, NULL);
 	uv_close((uv_handle_t *)&sig_usr1, NULL);
+	uv_close((uv_handle_t *)&sig_hup, NULL);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -87,27 +117,28 @@ static void on_signal(uv_signal_t *h, int signum)
 	uv_signal_stop(&sig_int);
 	uv_signal_stop(&sig_term);
 	uv_signal_stop(&sig_usr1);
+	uv_signal_stop(&sig_hup);
 	if (the_speaker) {
 		speaker_stop(the_speaker, stopped, NULL);
 		the_speaker = NULL;
 	}
 }
 
-static int load_groups(const char *path, struct admin_groups *g)
+static int load_groups(const char *path, struct admin_groups *g, char *err, size_t errlen)
 {
 	json_error_t je;
-	char err[256];
+	char e[256];
 	json_t *v = json_load_file(path, 0, &je);
 
 	if (!v) {
-		log_err("speaker", "%s:%d:%d: %s", path, je.line, je.column, je.text);
+		snprintf(err, errlen, "%s:%d:%d: %s", path, je.line, je.column, je.text);
 		return -1;
 	}
-	int rc = validate_admin_groups(v, g, err, sizeof(err));
+	int rc = validate_admin_groups(v, g, e, sizeof(e));
 
 	json_decref(v);
 	if (rc < 0) {
-		log_err("speaker", "%s: %s", path, err);
+		snprintf(err, errlen, "%s: %s", path, e);
 		return -1;
 	}
 	return 0;
@@ -172,7 +203,6 @@ int main(int argc, char **argv)
 	struct speaker_opts o = {.etcd_endpoints = "http://127.0.0.1:2379"};
 	struct admin_groups groups = {0};
 	bool have_groups = false;
-	const char *groups_path = NULL;
 	char err[512];
 	int c, rc;
 
@@ -271,8 +301,10 @@ int main(int argc, char **argv)
 	if (check_spf_backoff(&o) < 0)
 		return 2;
 	if (groups_path) {
-		if (load_groups(groups_path, &groups) < 0)
+		if (load_groups(groups_path, &groups, err, sizeof(err)) < 0) {
+			log_err("speaker", "%s", err);
 			return 1;
+		}
 		have_groups = true;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -290,6 +322,9 @@ int main(int argc, char **argv)
 	uv_signal_start(&sig_term, on_signal, SIGTERM);
 	uv_signal_init(loop, &sig_usr1);
 	uv_signal_start(&sig_usr1, on_usr1, SIGUSR1);
+	config_path = o.config_path;
+	uv_signal_init(loop, &sig_hup);
+	uv_signal_start(&sig_hup, on_hup, SIGHUP);
 	uv_run(loop, UV_RUN_DEFAULT);
 	uv_loop_close(loop);
 	log_info("speaker", "stopped");
