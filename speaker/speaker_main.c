@@ -15,6 +15,7 @@
 #include <string.h>
 #include <uv.h>
 
+#include "lib/cliopt.h"
 #include "lib/log.h"
 #include "lib/validate.h"
 #include "speaker/speaker.h"
@@ -144,22 +145,6 @@ static int load_groups(const char *path, struct admin_groups *g, char *err, size
 	return 0;
 }
 
-static int parse_u32(const char *flag, const char *s, uint32_t min, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *s == '\0' || *end != '\0' || *s == '-' || v < min || v > max) {
-		fprintf(stderr, "kvte-speaker: %s: expected an integer %u..%u, got \"%s\"\n", flag,
-			min, max, s);
-		return -1;
-	}
-	*out = (uint32_t)v;
-	return 0;
-}
-
 /* The RFC 8405 parameters together (each flag's range is checked as it is parsed). */
 static int check_spf_backoff(const struct speaker_opts *o)
 {
@@ -209,7 +194,6 @@ int main(int argc, char **argv)
 	log_init("kvte-speaker", NULL);
 	while ((c = getopt_long(argc, argv, "c:e:r:g:l:d:h", longopts, NULL)) != -1) {
 		uint32_t u;
-		enum log_level lvl;
 
 		switch (c) {
 		case 'c':
@@ -231,7 +215,7 @@ int main(int argc, char **argv)
 			groups_path = optarg;
 			break;
 		case 'T':
-			if (parse_u32("--lease-ttl", optarg, 2, 3600, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--lease-ttl", optarg, 2, 3600, &u) < 0)
 				return 2;
 			o.lease_ttl_s = u;
 			break;
@@ -239,46 +223,41 @@ int main(int argc, char **argv)
 			lsdb_file = optarg;
 			break;
 		case 'S':
-			if (parse_u32("--spf-initial-delay", optarg, 1, 60000, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--spf-initial-delay", optarg, 1, 60000, &u) < 0)
 				return 2;
 			o.spf_initial_ms = u;
 			break;
 		case 's':
-			if (parse_u32("--spf-short-delay", optarg, 1, 60000, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--spf-short-delay", optarg, 1, 60000, &u) < 0)
 				return 2;
 			o.spf_short_ms = u;
 			break;
 		case 'W':
-			if (parse_u32("--spf-long-delay", optarg, 1, 60000, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--spf-long-delay", optarg, 1, 60000, &u) < 0)
 				return 2;
 			o.spf_long_ms = u;
 			break;
 		case 'E':
-			if (parse_u32("--spf-time-to-learn", optarg, 1, 60000, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--spf-time-to-learn", optarg, 1, 60000, &u) < 0)
 				return 2;
 			o.spf_learn_ms = u;
 			break;
 		case 'H':
-			if (parse_u32("--spf-holddown", optarg, 2, 600000, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--spf-holddown", optarg, 2, 600000, &u) < 0)
 				return 2;
 			o.spf_holddown_ms = u;
 			break;
 		case 'C':
-			if (parse_u32("--csnp-interval", optarg, 100, 600000, &u) < 0)
+			if (cliopt_u32("kvte-speaker", "--csnp-interval", optarg, 100, 600000, &u) < 0)
 				return 2;
 			o.csnp_ms = u;
 			break;
 		case 'l':
-			if (log_level_parse(optarg, &lvl) < 0) {
-				fprintf(stderr, "kvte-speaker: --log-level: expected error, warn, "
-						"info or debug, got \"%s\"\n", optarg);
+			if (cliopt_log_level("kvte-speaker", optarg) < 0)
 				return 2;
-			}
-			log_set_level(lvl);
 			break;
 		case 'd':
-			log_set_debug(optarg);
-			log_set_level(LOG_LVL_DEBUG);
+			cliopt_debug(optarg);
 			break;
 		case 'h':
 			usage(stdout);
