@@ -15,7 +15,8 @@ LAB="$SRC/deploy/lab/lab"
 export KVTE_LAB_DIR="$T/lab" KVTE_ETCD_PORT=$(free_port) KVTE_LAB_NS_PREFIX="$TAG-" KVTE_BUILD_DIR="$BUILD"
 EP="http://127.0.0.1:$KVTE_ETCD_PORT"
 lab_down() { "$LAB" down >"$T/down.log" 2>&1; }
-trap 'lab_down || true; cleanup' EXIT
+# keep the exit status: a set -e abort must not end as a pass
+trap 'rc=$?; set +e; lab_down; (exit $rc); cleanup' EXIT
 
 "$LAB" up >"$T/up.log" 2>&1 || { cat "$T/up.log" >&2; fail "lab up"; finish; }
 grep -q "all 5 speakers are up" "$T/up.log" && ok "lab up: 5 speakers registered" || fail "speakers: $(tail -5 "$T/up.log")"

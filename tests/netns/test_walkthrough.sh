@@ -13,7 +13,8 @@ for b in speaker/kvte-speaker fib-agent/kvte-agent te-controller/kvte-controller
 done
 export KVTE_LAB_DIR="$T/lab" KVTE_ETCD_PORT=$(free_port) KVTE_LAB_NS_PREFIX="$TAG-" KVTE_BUILD_DIR="$BUILD"
 lab_down() { "$SRC/deploy/lab/lab" down >"$T/down.log" 2>&1; }
-trap 'lab_down || true; cleanup' EXIT
+# keep the exit status: a set -e abort must not end as a pass
+trap 'rc=$?; set +e; lab_down; (exit $rc); cleanup' EXIT
 
 if "$SRC/deploy/lab/walkthrough" > "$T/walkthrough.log" 2>&1; then
   ok "walkthrough: $(grep -o 'Done: .*' "$T/walkthrough.log")"
