@@ -22,6 +22,7 @@
 #include "lib/jx.h"
 #include "lib/cliopt.h"
 #include "lib/log.h"
+#include "lib/signals.h"
 #include "lib/netns.h"
 
 static void usage(FILE *f)
@@ -207,32 +208,23 @@ static int gen_config(int argc, char **argv)
 	return 0;
 }
 
-static uv_signal_t sig_int, sig_term, sig_usr1;
+static struct signals sigs;
 static struct bgpd *the_bgpd;
 static bool stopping;
 
 static void stopped(void *arg)
 {
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	uv_close((uv_handle_t *)&sig_term, NULL);
-	uv_close((uv_handle_t *)&sig_usr1, NULL);
+	signals_close(&sigs);
 }
 
-static void stop(void)
+/* A stop signal or ExaBGP going away (stdin EOF): stop once. */
+static void stop(void *arg)
 {
 	if (stopping || !the_bgpd)
 		return;
 	stopping = true;
-	uv_signal_stop(&sig_int);
-	uv_signal_stop(&sig_term);
-	uv_signal_stop(&sig_usr1);
+	signals_stop(&sigs);
 	bgpd_stop(the_bgpd, stopped, NULL);
-}
-
-static void on_signal(uv_signal_t *h, int signum)
-{
-	log_info("bgp", "%s: stopping", strsignal(signum));
-	stop();
 }
 
 static void on_usr1(uv_signal_t *h, int signum)
@@ -242,7 +234,7 @@ static void on_usr1(uv_signal_t *h, int signum)
 
 static void on_exit_request(void *arg)
 {
-	stop();
+	stop(NULL);
 }
 
 int main(int argc, char **argv)
@@ -381,12 +373,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	bgpd_on_exit(the_bgpd, on_exit_request, NULL);
-	uv_signal_init(loop, &sig_int);
-	uv_signal_init(loop, &sig_term);
-	uv_signal_init(loop, &sig_usr1);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
-	uv_signal_start(&sig_usr1, on_usr1, SIGUSR1);
+	signals_init(&sigs, loop, "bgp", stop, NULL);
+	signals_add(&sigs, SIGUSR1, on_usr1, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(loop);
 	log_info("bgp", "stopped%s", rc ? " (handles left open)" : "");

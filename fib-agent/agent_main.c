@@ -17,6 +17,7 @@
 #include "fib-agent/agent.h"
 #include "lib/cliopt.h"
 #include "lib/log.h"
+#include "lib/signals.h"
 
 static void usage(FILE *f)
 {
@@ -34,8 +35,22 @@ static void usage(FILE *f)
 		"  -h, --help\n");
 }
 
-static uv_signal_t sig_int, sig_term;
+static struct signals sigs;
 static struct agent *the_agent;
+
+static void stopped(void *arg)
+{
+	signals_close(&sigs);
+}
+
+static void stop(void *arg)
+{
+	log_info("agent", "installed routes stay");
+	if (the_agent) {
+		agent_stop(the_agent, stopped, NULL);
+		the_agent = NULL;
+	}
+}
 
 /* A FIB of 100k routes is planned in arrays of ~500 MB (5 KiB entries); with 4 KiB pages
  * the page faults on that fresh memory cost more than the planning itself (3x here,
@@ -50,23 +65,6 @@ static void want_huge_pages(char **argv)
 	setenv("GLIBC_TUNABLES", "glibc.malloc.hugetlb=1", 1);
 	execv("/proc/self/exe", argv);
 	unsetenv("GLIBC_TUNABLES");
-}
-
-static void stopped(void *arg)
-{
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	uv_close((uv_handle_t *)&sig_term, NULL);
-}
-
-static void on_signal(uv_signal_t *h, int signum)
-{
-	log_info("agent", "%s: stopping (installed routes stay)", strsignal(signum));
-	uv_signal_stop(&sig_int);
-	uv_signal_stop(&sig_term);
-	if (the_agent) {
-		agent_stop(the_agent, stopped, NULL);
-		the_agent = NULL;
-	}
 }
 
 int main(int argc, char **argv)
@@ -148,10 +146,7 @@ int main(int argc, char **argv)
 		log_err("agent", "cannot start: %s", err);
 		return 1;
 	}
-	uv_signal_init(loop, &sig_int);
-	uv_signal_init(loop, &sig_term);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	signals_init(&sigs, loop, "agent", stop, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
 	uv_loop_close(loop);
 	log_info("agent", "stopped");

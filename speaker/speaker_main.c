@@ -17,6 +17,7 @@
 
 #include "lib/cliopt.h"
 #include "lib/log.h"
+#include "lib/signals.h"
 #include "lib/validate.h"
 #include "speaker/speaker.h"
 #include "speaker/spf.h"
@@ -54,7 +55,7 @@ static void usage(FILE *f)
 		"  SIGUSR1 writes the LSDB to --lsdb-file. SIGINT/SIGTERM stop.\n");
 }
 
-static uv_signal_t sig_int, sig_term, sig_usr1, sig_hup;
+static struct signals sigs;
 static struct speaker *the_speaker;
 static const char *lsdb_file;
 static const char *config_path, *groups_path;
@@ -106,19 +107,11 @@ static void on_hup(uv_signal_t *h, int signum)
 
 static void stopped(void *arg)
 {
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	uv_close((uv_handle_t *)&sig_term, NULL);
-	uv_close((uv_handle_t *)&sig_usr1, NULL);
-	uv_close((uv_handle_t *)&sig_hup, NULL);
+	signals_close(&sigs);
 }
 
-static void on_signal(uv_signal_t *h, int signum)
+static void stop(void *arg)
 {
-	log_info("speaker", "%s: stopping", strsignal(signum));
-	uv_signal_stop(&sig_int);
-	uv_signal_stop(&sig_term);
-	uv_signal_stop(&sig_usr1);
-	uv_signal_stop(&sig_hup);
 	if (the_speaker) {
 		speaker_stop(the_speaker, stopped, NULL);
 		the_speaker = NULL;
@@ -295,15 +288,10 @@ int main(int argc, char **argv)
 		uv_run(loop, UV_RUN_NOWAIT);
 		return 1;
 	}
-	uv_signal_init(loop, &sig_int);
-	uv_signal_init(loop, &sig_term);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
-	uv_signal_init(loop, &sig_usr1);
-	uv_signal_start(&sig_usr1, on_usr1, SIGUSR1);
+	signals_init(&sigs, loop, "speaker", stop, NULL);
+	signals_add(&sigs, SIGUSR1, on_usr1, NULL);
 	config_path = o.config_path;
-	uv_signal_init(loop, &sig_hup);
-	uv_signal_start(&sig_hup, on_hup, SIGHUP);
+	signals_add(&sigs, SIGHUP, on_hup, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
 	uv_loop_close(loop);
 	log_info("speaker", "stopped");

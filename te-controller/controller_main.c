@@ -16,6 +16,7 @@
 
 #include "lib/cliopt.h"
 #include "lib/log.h"
+#include "lib/signals.h"
 #include "te-controller/ctl_etcd.h"
 
 static void usage(FILE *f)
@@ -61,19 +62,17 @@ static int parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 }
 
 static ctl_t *g_ctl;
-static uv_signal_t sig_int, sig_term;
+static struct signals sigs;
 
 static void on_ctl_closed(void *arg)
 {
 	(void)arg;
-	uv_close((uv_handle_t *)&sig_int, NULL);
-	uv_close((uv_handle_t *)&sig_term, NULL);
+	signals_close(&sigs);
 }
 
-static void on_signal(uv_signal_t *s, int signum)
+static void stop(void *arg)
 {
-	(void)s;
-	log_info("ctl", "signal %d: stopping", signum);
+	(void)arg;
 	if (g_ctl) {
 		ctl_t *c = g_ctl;
 
@@ -140,10 +139,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kvte-controller: %s\n", err);
 		return 2;
 	}
-	uv_signal_init(loop, &sig_int);
-	uv_signal_init(loop, &sig_term);
-	uv_signal_start(&sig_int, on_signal, SIGINT);
-	uv_signal_start(&sig_term, on_signal, SIGTERM);
+	signals_init(&sigs, loop, "ctl", stop, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
 	return uv_loop_close(loop) == 0 ? 0 : 1;
 }
