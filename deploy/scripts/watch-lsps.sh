@@ -75,7 +75,11 @@ done < <(jq -r --arg p "$P" "$FMT"'
 dir=$(mktemp -d "${TMPDIR:-/tmp}/watch-lsps.XXXXXX")
 mkfifo "$dir/events"
 wpid=
-stop() { [ -n "$wpid" ] && kill "$wpid" 2>/dev/null; rm -rf "$dir"; }
+# stop: the etcdctl watch goes with us (and with it the jq reading its output)
+stop() {
+  if [ -n "$wpid" ]; then kill "$wpid" 2>/dev/null; wait "$wpid" 2>/dev/null; fi
+  rm -rf "$dir"
+}
 trap stop EXIT
 trap 'exit 0' INT TERM
 etcdctl --endpoints="$E" watch --prefix "$P" --rev $((rev + 1)) -w json >"$dir/events" &  # not ectl: $! must be etcdctl

@@ -89,9 +89,9 @@ wait_for 10 "watch: deleted" grep -q "^[0-9:.]* prio deleted - -$" "$T/watch.out
   && ok "watch-lsps.sh: the deleted request's answer goes away (prio deleted)" || fail "no deletion line: $(tail -3 "$T/watch.out")"
 wchild=$(pgrep -P $WPID -d' ' || true)
 kill $WPID; wait $WPID 2>/dev/null || true
-sleep 0.3
-left=0; for p in $wchild; do kill -0 "$p" 2>/dev/null && left=1; done
-[ $left -eq 0 ] && ok "watch-lsps.sh stopped, its etcdctl watch with it" || fail "watch-lsps.sh left $wchild running"
+gone() { for p in $wchild; do kill -0 "$p" 2>/dev/null && return 1; done; return 0; }
+wait_for 5 "watch-lsps.sh's children gone" gone \
+  && ok "watch-lsps.sh stopped, its etcdctl watch with it" || fail "watch-lsps.sh left $wchild running"
 "$S/watch-lsps.sh" -e "$EP" -n -c 1 >"$T/watch1.out" 2>&1 &
 W1=$!; track $W1
 sleep 0.5
