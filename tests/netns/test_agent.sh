@@ -102,7 +102,8 @@ PING=$!; track $PING
 sleep 0.5
 kill $PID_a; wait $PID_a 2>/dev/null || true
 start_agent a
-wait_for 10 "a reconciled" grep -q "every watch has its snapshot" "$T/a.log"
+# the log is appended to: the restarted agent's line is the second one
+wait_for 10 "a reconciled" bash -c "[ \$(grep -c 'every watch has its snapshot' '$T/a.log') -ge 2 ]"
 wait $PING || true
 loss=$(grep -o '[0-9.]*% packet loss' "$T/ping-restart.txt")
 [ "$loss" = "0% packet loss" ] && ok "agent restarted under a 100 pps stream: $loss" || fail "restart: $(cat "$T/ping-restart.txt")"

@@ -140,8 +140,8 @@ kill -0 $PID_r1 && wait_for 5 "r1 adjacencies" adjs_up r1 3 && ok "r1 still runn
 # etcd down: IS-IS keeps going; keys catch up when etcd returns
 etcd_stop
 ip -n "$(ns r1)" link set et3 down
-sleep 1
-grep -q "et3: Up -> Down" "$T/r1.log" && ok "etcd down: r1 still runs IS-IS (et3 adjacency went down)" || fail "IS-IS without etcd"
+wait_for 5 "et3 down while etcd is down" grep -q "et3: Up -> Down" "$T/r1.log" \
+  && ok "etcd down: r1 still runs IS-IS (et3 adjacency went down)" || fail "IS-IS without etcd"
 etcd_restart
 wait_for 15 "r1 state caught up" adjs_up r1 2 \
   && ok "etcd back: speakers/r1 shows the change made while it was down" || fail "catch-up: $(eget /kvte/speakers/r1)"
