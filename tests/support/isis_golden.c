@@ -150,3 +150,27 @@ size_t isis_test_lsp_with(unsigned node, const uint8_t *tlvs, size_t n, uint8_t 
 	isis_lsp_checksum_set(out, len);
 	return len;
 }
+
+struct isis_subtlv *isis_test_sub(struct isis_subtlvs *s, uint8_t type)
+{
+	struct isis_subtlv *v = isis_subtlv_add(s, type);
+
+	ck_assert_ptr_nonnull(v);
+	return v;
+}
+
+struct isis_tlv *isis_test_tlv(struct isis_pdu *p, uint8_t type)
+{
+	struct isis_tlv *t = isis_tlv_add(p, type);
+
+	ck_assert_ptr_nonnull(t);
+	return t;
+}
+
+void *isis_test_item(struct isis_tlv *t)
+{
+	void *v = isis_tlv_item_add(t);
+
+	ck_assert_ptr_nonnull(v);
+	return v;
+}

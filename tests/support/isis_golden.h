@@ -34,4 +34,10 @@ uint32_t isis_test_fbits(float f);
  * TLV bytes, with length and checksum filled in; returns its length. */
 size_t isis_test_lsp_with(unsigned node, const uint8_t *tlvs, size_t n, uint8_t *out);
 
+/* Building PDUs in tests: append a sub-TLV / TLV / list item, failing the test on
+ * ENOMEM (speaker/isis.h's isis_subtlv_add, isis_tlv_add, isis_tlv_item_add). */
+struct isis_subtlv *isis_test_sub(struct isis_subtlvs *s, uint8_t type);
+struct isis_tlv *isis_test_tlv(struct isis_pdu *p, uint8_t type);
+void *isis_test_item(struct isis_tlv *t);
+
 #endif

@@ -43,14 +43,6 @@ static void add_hostname(struct isis_pdu *p, const char *name)
 	memcpy(t->u.hostname.name, name, strlen(name));
 }
 
-static struct isis_subtlv *sub(struct isis_subtlvs *s, uint8_t type)
-{
-	struct isis_subtlv *v = isis_subtlv_add(s, type);
-
-	ck_assert_ptr_nonnull(v);
-	return v;
-}
-
 /* One TE link of the seed: 1 Gb/s, TE metric = IGP metric, delay in microseconds */
 static void add_link(struct isis_tlv *t, unsigned nbr, unsigned metric, uint32_t group,
 		     const char *local, const char *remote, uint32_t delay_us, uint8_t endx)
@@ -60,20 +52,20 @@ static void add_link(struct isis_tlv *t, unsigned nbr, unsigned metric, uint32_t
 
 	isis_test_sysid(x->id, nbr);
 	x->metric = metric;
-	sub(&x->sub, ISIS_SUB_ADMIN_GROUP)->v.u32 = group;
-	isis_test_v4(sub(&x->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, local);
-	isis_test_v4(sub(&x->sub, ISIS_SUB_IPV4_NBRADDR)->v.addr, remote);
-	sub(&x->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(125e6f); /* bytes/s */
-	sub(&x->sub, ISIS_SUB_MAX_RSV_BW)->v.u32 = isis_test_fbits(125e6f);
-	s = sub(&x->sub, ISIS_SUB_UNRSV_BW);
+	isis_test_sub(&x->sub, ISIS_SUB_ADMIN_GROUP)->v.u32 = group;
+	isis_test_v4(isis_test_sub(&x->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, local);
+	isis_test_v4(isis_test_sub(&x->sub, ISIS_SUB_IPV4_NBRADDR)->v.addr, remote);
+	isis_test_sub(&x->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(125e6f); /* bytes/s */
+	isis_test_sub(&x->sub, ISIS_SUB_MAX_RSV_BW)->v.u32 = isis_test_fbits(125e6f);
+	s = isis_test_sub(&x->sub, ISIS_SUB_UNRSV_BW);
 	for (int i = 0; i < 8; i++)
 		s->v.bw[i] = isis_test_fbits(125e6f);
-	sub(&x->sub, ISIS_SUB_TE_METRIC)->v.u32 = metric;
-	sub(&x->sub, ISIS_SUB_LINK_DELAY)->v.u32 = delay_us;
-	s = sub(&x->sub, ISIS_SUB_MINMAX_DELAY);
+	isis_test_sub(&x->sub, ISIS_SUB_TE_METRIC)->v.u32 = metric;
+	isis_test_sub(&x->sub, ISIS_SUB_LINK_DELAY)->v.u32 = delay_us;
+	s = isis_test_sub(&x->sub, ISIS_SUB_MINMAX_DELAY);
 	s->v.pair[0] = delay_us;
 	s->v.pair[1] = delay_us;
-	s = sub(&x->sub, ISIS_SUB_SRV6_ENDX);
+	s = isis_test_sub(&x->sub, ISIS_SUB_SRV6_ENDX);
 	s->v.sid.behavior = 5; /* End.X */
 	isis_test_v6(s->v.sid.sid, "fc00:0:1:e000::");
 	s->v.sid.sid[7] = endx;
@@ -107,7 +99,7 @@ static void add_locator(struct isis_pdu *p)
 
 	isis_test_v6(l->loc, "fc00:0:1::");
 	l->size = 48;
-	s = sub(&l->sub, ISIS_SUB_SRV6_END);
+	s = isis_test_sub(&l->sub, ISIS_SUB_SRV6_END);
 	s->v.sid.behavior = 1; /* End */
 	isis_test_v6(s->v.sid.sid, "fc00:0:1::");
 	s->v.sid.sub_len = sizeof(structure);
@@ -136,7 +128,7 @@ static void build_r1(struct isis_pdu *p)
 	   "fc00:0:1::1");
 	t = isis_tlv_add(p, ISIS_TLV_ROUTER_CAP);
 	isis_test_v4(t->u.cap.router_id, "192.168.50.1");
-	s = sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
+	s = isis_test_sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
 	(void)s;
 	t = isis_tlv_add(p, ISIS_TLV_EXT_IS_REACH);
 	add_link(t, 2, 51, 0x1, "100.65.0.2", "100.65.0.3", 50000, 0x01);

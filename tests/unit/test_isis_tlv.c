@@ -18,30 +18,6 @@ static uint8_t buf[65536];
 static uint8_t buf2[65536];
 
 
-static struct isis_subtlv *sub(struct isis_subtlvs *s, uint8_t type)
-{
-	struct isis_subtlv *v = isis_subtlv_add(s, type);
-
-	ck_assert_ptr_nonnull(v);
-	return v;
-}
-
-static struct isis_tlv *add(struct isis_pdu *p, uint8_t type)
-{
-	struct isis_tlv *t = isis_tlv_add(p, type);
-
-	ck_assert_ptr_nonnull(t);
-	return t;
-}
-
-static void *item(struct isis_tlv *t)
-{
-	void *v = isis_tlv_item_add(t);
-
-	ck_assert_ptr_nonnull(v);
-	return v;
-}
-
 /* Every TLV and sub-TLV kvte decodes, with unusual values where they matter (flags,
  * reserved bits, narrow metrics' I/E and U/D bits, non-contiguous masks, host bits,
  * anomalous delay, IPv6 flags, SRLGs, auth, purge originator...). */
@@ -63,96 +39,96 @@ START_TEST(tlv_every_type_golden)
 	p.h.lsp.seq = 0xffffffff;
 	p.h.lsp.flags = 0x0b;
 	p.max_areas = 3;
-	t = add(&p, ISIS_TLV_AREA);
-	a = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_AREA);
+	a = isis_test_item(t);
 	a->len = 3, a->addr[0] = 0x49, a->addr[2] = 0x02;
-	a = item(t);
+	a = isis_test_item(t);
 	a->len = 13;
 	for (int i = 0; i < 13; i++)
 		a->addr[i] = (uint8_t)(0x39 + i);
-	t = add(&p, ISIS_TLV_IS_NEIGHBORS);
-	memcpy(item(t), "\x02\x00\x00\xaa\xbb\xcc", 6);
-	t = add(&p, ISIS_TLV_LSP_ENTRIES);
-	((struct isis_lsp_entry *)item(t))->seq = 7;
-	t = add(&p, ISIS_TLV_AUTH);
+	t = isis_test_tlv(&p, ISIS_TLV_IS_NEIGHBORS);
+	memcpy(isis_test_item(t), "\x02\x00\x00\xaa\xbb\xcc", 6);
+	t = isis_test_tlv(&p, ISIS_TLV_LSP_ENTRIES);
+	((struct isis_lsp_entry *)isis_test_item(t))->seq = 7;
+	t = isis_test_tlv(&p, ISIS_TLV_AUTH);
 	t->u.auth.type = 54;
 	t->u.auth.len = 16;
 	memset(t->u.auth.bytes, 0x5a, 16);
-	t = add(&p, ISIS_TLV_AUTH);
+	t = isis_test_tlv(&p, ISIS_TLV_AUTH);
 	t->u.auth.type = 1; /* cleartext: never shown */
 	t->u.auth.len = 6;
 	memcpy(t->u.auth.bytes, "secret", 6);
-	t = add(&p, ISIS_TLV_PURGE_ORIG);
+	t = isis_test_tlv(&p, ISIS_TLV_PURGE_ORIG);
 	t->u.purge.count = 1;
 	isis_test_sysid(t->u.purge.sysid[0], 4);
-	t = add(&p, ISIS_TLV_EXT_IS_REACH);
-	is = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_EXT_IS_REACH);
+	is = isis_test_item(t);
 	isis_test_sysid(is->id, 2);
 	is->id[6] = 3;
 	is->metric = 0xfffffe;
-	s = sub(&is->sub, ISIS_SUB_LINK_ID);
+	s = isis_test_sub(&is->sub, ISIS_SUB_LINK_ID);
 	s->v.pair[0] = 7, s->v.pair[1] = 9;
-	isis_test_v6(sub(&is->sub, ISIS_SUB_IPV6_IFADDR)->v.addr, "fc00:12::1");
-	isis_test_v6(sub(&is->sub, ISIS_SUB_IPV6_NBRADDR)->v.addr, "fc00:12::2");
-	sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(1.25e9f);
-	sub(&is->sub, ISIS_SUB_LINK_DELAY)->v.u32 = 0x80000000u | 1234;
-	s = sub(&is->sub, ISIS_SUB_MINMAX_DELAY);
+	isis_test_v6(isis_test_sub(&is->sub, ISIS_SUB_IPV6_IFADDR)->v.addr, "fc00:12::1");
+	isis_test_v6(isis_test_sub(&is->sub, ISIS_SUB_IPV6_NBRADDR)->v.addr, "fc00:12::2");
+	isis_test_sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(1.25e9f);
+	isis_test_sub(&is->sub, ISIS_SUB_LINK_DELAY)->v.u32 = 0x80000000u | 1234;
+	s = isis_test_sub(&is->sub, ISIS_SUB_MINMAX_DELAY);
 	s->v.pair[0] = 0x80000000u | 1000, s->v.pair[1] = 2000;
-	s = sub(&is->sub, ISIS_SUB_SRV6_ENDX);
+	s = isis_test_sub(&is->sub, ISIS_SUB_SRV6_ENDX);
 	s->v.sid.flags = 0xe0, s->v.sid.algo = 128, s->v.sid.weight = 9, s->v.sid.behavior = 6;
 	isis_test_v6(s->v.sid.sid, "fc00:0:9:e003::");
 	s->v.sid.sub_len = 6;
 	memcpy(s->v.sid.sub, "\x01\x04\x20\x10\x10\x00", 6);
-	s = sub(&is->sub, 200); /* unknown: kept */
+	s = isis_test_sub(&is->sub, 200); /* unknown: kept */
 	s->len = 3;
 	memcpy(s->v.raw, "\x01\x02\x03", 3);
-	t = add(&p, ISIS_TLV_SRV6_LOCATOR);
+	t = isis_test_tlv(&p, ISIS_TLV_SRV6_LOCATOR);
 	t->u.mtid = 2;
-	l = item(t);
+	l = isis_test_item(t);
 	isis_test_v6(l->loc, "fc00:0:9::");
 	l->size = 64;
 	l->metric = 10;
 	l->flags = 0x80;
 	l->algo = 128;
-	l = item(t);
+	l = isis_test_item(t);
 	isis_test_v6(l->loc, "fc00:0:9:8000::");
 	l->size = 33; /* odd size: five octets on the wire */
-	t = add(&p, ISIS_TLV_IP_INT_REACH);
-	n4 = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_IP_INT_REACH);
+	n4 = isis_test_item(t);
 	memcpy(n4->metric, "\x0a\x80\x80\x80", 4);
 	isis_test_v4(n4->addr, "10.0.0.0");
 	isis_test_v4(n4->mask, "255.255.255.0");
-	n4 = item(t);
+	n4 = isis_test_item(t);
 	memcpy(n4->metric, "\xbf\x00\x00\x00", 4); /* U/D set, metric 63 */
 	isis_test_v4(n4->addr, "10.1.0.0");
 	isis_test_v4(n4->mask, "255.0.255.0"); /* not contiguous */
-	t = add(&p, ISIS_TLV_IP_EXT_REACH);
-	n4 = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_IP_EXT_REACH);
+	n4 = isis_test_item(t);
 	memcpy(n4->metric, "\x4a\x80\x80\x80", 4);
 	isis_test_v4(n4->addr, "172.16.0.0");
 	isis_test_v4(n4->mask, "255.240.0.0");
-	t = add(&p, ISIS_TLV_PROTOCOLS);
-	*(uint8_t *)item(t) = 0x81;
-	t = add(&p, ISIS_TLV_EXT_IP_REACH);
-	ip = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_PROTOCOLS);
+	*(uint8_t *)isis_test_item(t) = 0x81;
+	t = isis_test_tlv(&p, ISIS_TLV_EXT_IP_REACH);
+	ip = isis_test_item(t);
 	isis_test_v4(ip->prefix, "0.0.0.0");
 	ip->metric = 1;
-	ip = item(t);
+	ip = isis_test_item(t);
 	isis_test_v4(ip->prefix, "10.9.8.7"); /* host bits beyond /20 are kept as sent */
 	ip->plen = 20;
 	ip->down = true;
 	ip->metric = 0xfe000000;
-	s = sub(&ip->sub, 4); /* RFC 7794 prefix attribute flags: opaque here */
+	s = isis_test_sub(&ip->sub, 4); /* RFC 7794 prefix attribute flags: opaque here */
 	s->len = 1;
 	s->v.raw[0] = 0x40;
-	ip = item(t);
+	ip = isis_test_item(t);
 	isis_test_v4(ip->prefix, "10.0.0.0");
 	ip->plen = 8;
 	ip->has_sub = true; /* S bit with an empty sub-TLV block */
-	t = add(&p, ISIS_TLV_HOSTNAME);
+	t = isis_test_tlv(&p, ISIS_TLV_HOSTNAME);
 	t->u.hostname.len = 6;
 	memcpy(t->u.hostname.name, "r\\9\x01\xffz", 6);
-	t = add(&p, ISIS_TLV_SRLG);
+	t = isis_test_tlv(&p, ISIS_TLV_SRLG);
 	isis_test_sysid(t->u.srlg.id, 2);
 	t->u.srlg.flags = 1;
 	isis_test_v4(t->u.srlg.local, "100.65.0.2");
@@ -160,39 +136,39 @@ START_TEST(tlv_every_type_golden)
 	t->u.srlg.n = 3;
 	t->u.srlg.v = calloc(3, sizeof(uint32_t));
 	t->u.srlg.v[0] = 10, t->u.srlg.v[1] = 20, t->u.srlg.v[2] = 4000000000u;
-	t = add(&p, ISIS_TLV_IPV6_REACH);
-	ip6 = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_IPV6_REACH);
+	ip6 = isis_test_item(t);
 	isis_test_v6(ip6->prefix, "::");
-	ip6 = item(t);
+	ip6 = isis_test_item(t);
 	isis_test_v6(ip6->prefix, "2001:db8::");
 	ip6->plen = 33;
 	ip6->flags = ISIS_IP6_U | ISIS_IP6_X | 0x01;
 	ip6->metric = 77;
-	s = sub(&ip6->sub, 1);
+	s = isis_test_sub(&ip6->sub, 1);
 	s->len = 0;
-	t = add(&p, ISIS_TLV_P2P_ADJ);
+	t = isis_test_tlv(&p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 1;
 	t->u.p2p.state = 2;
-	t = add(&p, ISIS_TLV_P2P_ADJ);
+	t = isis_test_tlv(&p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 5;
 	t->u.p2p.state = 1;
 	t->u.p2p.ext_circuit_id = 0xffffffff;
-	t = add(&p, ISIS_TLV_P2P_ADJ);
+	t = isis_test_tlv(&p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 11;
 	t->u.p2p.state = 7;
 	isis_test_sysid(t->u.p2p.nbr_sysid, 1);
-	t = add(&p, ISIS_TLV_ROUTER_CAP);
+	t = isis_test_tlv(&p, ISIS_TLV_ROUTER_CAP);
 	isis_test_v4(t->u.cap.router_id, "192.168.50.9");
 	t->u.cap.flags = 0x03 | 0x80;
-	s = sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
+	s = isis_test_sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
 	s->v.srv6_cap.flags = 0x4000;
-	s = sub(&t->u.cap.sub, 23); /* node MSD: opaque */
+	s = isis_test_sub(&t->u.cap.sub, 23); /* node MSD: opaque */
 	s->len = 2;
 	memcpy(s->v.raw, "\x29\x0a", 2);
-	t = add(&p, 250); /* unknown */
+	t = isis_test_tlv(&p, 250); /* unknown */
 	t->u.opaque.len = 3;
 	memcpy(t->u.opaque.bytes, "\xde\xad\x00", 3);
-	t = add(&p, ISIS_TLV_PADDING);
+	t = isis_test_tlv(&p, ISIS_TLV_PADDING);
 	t->u.opaque.len = 4;
 	isis_test_roundtrip(&p, "every_tlv", 0);
 	isis_pdu_free(&p);
@@ -251,18 +227,18 @@ START_TEST(tlv_split_long_lists)
 	p.h.lsp.lifetime = 1200;
 	isis_test_sysid(p.h.lsp.lsp_id, 1);
 	p.h.lsp.seq = 1;
-	t = add(&p, ISIS_TLV_EXT_IS_REACH);
+	t = isis_test_tlv(&p, ISIS_TLV_EXT_IS_REACH);
 	for (unsigned i = 0; i < 40; i++) {
-		struct isis_ext_is *x = item(t);
+		struct isis_ext_is *x = isis_test_item(t);
 
 		isis_test_sysid(x->id, i);
 		x->metric = i;
-		sub(&x->sub, ISIS_SUB_TE_METRIC)->v.u32 = i * 10;
-		sub(&x->sub, ISIS_SUB_ADMIN_GROUP)->v.u32 = i;
+		isis_test_sub(&x->sub, ISIS_SUB_TE_METRIC)->v.u32 = i * 10;
+		isis_test_sub(&x->sub, ISIS_SUB_ADMIN_GROUP)->v.u32 = i;
 	}
-	t = add(&p, ISIS_TLV_IP_IFADDR);
+	t = isis_test_tlv(&p, ISIS_TLV_IP_IFADDR);
 	for (unsigned i = 0; i < 100; i++)
-		((uint8_t *)item(t))[3] = (uint8_t)i;
+		((uint8_t *)isis_test_item(t))[3] = (uint8_t)i;
 	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf, sizeof(buf), &n), 0);
 	for (off = ISIS_LSP_HDR_LEN; off < n; off += 2u + buf[off + 1]) {
 		tlv22 += buf[off] == 22;
@@ -294,28 +270,28 @@ START_TEST(tlv_too_large_refused)
 	size_t n;
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
-	t = add(&p, ISIS_TLV_EXT_IS_REACH);
-	x = item(t);
+	t = isis_test_tlv(&p, ISIS_TLV_EXT_IS_REACH);
+	x = isis_test_item(t);
 	for (int i = 0; i < 12; i++) /* 12 x 22-byte End.X: sub-TLVs over 255 bytes */
-		sub(&x->sub, ISIS_SUB_SRV6_ENDX);
+		isis_test_sub(&x->sub, ISIS_SUB_SRV6_ENDX);
 	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf, sizeof(buf), &n), -EMSGSIZE);
 	isis_pdu_free(&p);
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
-	t = add(&p, ISIS_TLV_SRLG);
+	t = isis_test_tlv(&p, ISIS_TLV_SRLG);
 	t->u.srlg.n = 61; /* 16 + 61 x 4 > 255 */
 	t->u.srlg.v = calloc(61, sizeof(uint32_t));
 	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf, sizeof(buf), &n), -EMSGSIZE);
 	isis_pdu_free(&p);
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
-	x = item(add(&p, ISIS_TLV_EXT_IP_REACH));
+	x = isis_test_item(isis_test_tlv(&p, ISIS_TLV_EXT_IP_REACH));
 	((struct isis_ext_ip *)x)->plen = 33;
 	ck_assert_int_eq(isis_pdu_encode(&p, 0, buf, sizeof(buf), &n), -EINVAL);
 	isis_pdu_free(&p);
 
 	isis_pdu_init(&p, ISIS_L2_LSP);
-	ck_assert_ptr_null(isis_tlv_item_add(add(&p, ISIS_TLV_HOSTNAME)));
+	ck_assert_ptr_null(isis_tlv_item_add(isis_test_tlv(&p, ISIS_TLV_HOSTNAME)));
 	ck_assert_str_eq(isis_tlv_name(ISIS_TLV_SRV6_LOCATOR), "SRv6 Locator");
 	ck_assert_str_eq(isis_tlv_name(99), "Unknown");
 	isis_pdu_free(&p);

@@ -31,30 +31,6 @@ static char err[256];
 
 /* --- helpers -------------------------------------------------------------------- */
 
-static struct isis_subtlv *sub(struct isis_subtlvs *s, uint8_t type)
-{
-	struct isis_subtlv *v = isis_subtlv_add(s, type);
-
-	ck_assert_ptr_nonnull(v);
-	return v;
-}
-
-static struct isis_tlv *add(struct isis_pdu *p, uint8_t type)
-{
-	struct isis_tlv *t = isis_tlv_add(p, type);
-
-	ck_assert_ptr_nonnull(t);
-	return t;
-}
-
-static void *item(struct isis_tlv *t)
-{
-	void *v = isis_tlv_item_add(t);
-
-	ck_assert_ptr_nonnull(v);
-	return v;
-}
-
 /* encode, then decode into *out (what a speaker holds) */
 static void via_wire(const struct isis_pdu *built, struct isis_pdu *out)
 {
@@ -479,96 +455,96 @@ static void every_tlv(struct isis_pdu *p)
 	p->h.lsp.seq = 0xffffffff;
 	p->h.lsp.flags = 0x0b;
 	p->max_areas = 3;
-	t = add(p, ISIS_TLV_AREA);
-	a = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_AREA);
+	a = isis_test_item(t);
 	a->len = 3, a->addr[0] = 0x49, a->addr[2] = 0x02;
-	a = item(t);
+	a = isis_test_item(t);
 	a->len = 13;
 	for (int i = 0; i < 13; i++)
 		a->addr[i] = (uint8_t)(0x39 + i);
-	t = add(p, ISIS_TLV_IS_NEIGHBORS);
-	memcpy(item(t), "\x02\x00\x00\xaa\xbb\xcc", 6);
-	t = add(p, ISIS_TLV_LSP_ENTRIES);
-	((struct isis_lsp_entry *)item(t))->seq = 7;
-	t = add(p, ISIS_TLV_AUTH);
+	t = isis_test_tlv(p, ISIS_TLV_IS_NEIGHBORS);
+	memcpy(isis_test_item(t), "\x02\x00\x00\xaa\xbb\xcc", 6);
+	t = isis_test_tlv(p, ISIS_TLV_LSP_ENTRIES);
+	((struct isis_lsp_entry *)isis_test_item(t))->seq = 7;
+	t = isis_test_tlv(p, ISIS_TLV_AUTH);
 	t->u.auth.type = 54;
 	t->u.auth.len = 16;
 	memset(t->u.auth.bytes, 0x5a, 16);
-	t = add(p, ISIS_TLV_AUTH);
+	t = isis_test_tlv(p, ISIS_TLV_AUTH);
 	t->u.auth.type = 1;
 	t->u.auth.len = 6;
 	memcpy(t->u.auth.bytes, "secret", 6);
-	t = add(p, ISIS_TLV_PURGE_ORIG);
+	t = isis_test_tlv(p, ISIS_TLV_PURGE_ORIG);
 	t->u.purge.count = 1;
 	isis_test_sysid(t->u.purge.sysid[0], 4);
-	t = add(p, ISIS_TLV_EXT_IS_REACH);
-	is = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_EXT_IS_REACH);
+	is = isis_test_item(t);
 	isis_test_sysid(is->id, 2);
 	is->id[6] = 3;
 	is->metric = 0xfffffe;
-	s = sub(&is->sub, ISIS_SUB_LINK_ID);
+	s = isis_test_sub(&is->sub, ISIS_SUB_LINK_ID);
 	s->v.pair[0] = 7, s->v.pair[1] = 9;
-	isis_test_v6(sub(&is->sub, ISIS_SUB_IPV6_IFADDR)->v.addr, "fc00:12::1");
-	isis_test_v6(sub(&is->sub, ISIS_SUB_IPV6_NBRADDR)->v.addr, "fc00:12::2");
-	sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(1.25e9f);
-	sub(&is->sub, ISIS_SUB_LINK_DELAY)->v.u32 = 0x80000000u | 1234;
-	s = sub(&is->sub, ISIS_SUB_MINMAX_DELAY);
+	isis_test_v6(isis_test_sub(&is->sub, ISIS_SUB_IPV6_IFADDR)->v.addr, "fc00:12::1");
+	isis_test_v6(isis_test_sub(&is->sub, ISIS_SUB_IPV6_NBRADDR)->v.addr, "fc00:12::2");
+	isis_test_sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = isis_test_fbits(1.25e9f);
+	isis_test_sub(&is->sub, ISIS_SUB_LINK_DELAY)->v.u32 = 0x80000000u | 1234;
+	s = isis_test_sub(&is->sub, ISIS_SUB_MINMAX_DELAY);
 	s->v.pair[0] = 0x80000000u | 1000, s->v.pair[1] = 2000;
-	s = sub(&is->sub, ISIS_SUB_SRV6_ENDX);
+	s = isis_test_sub(&is->sub, ISIS_SUB_SRV6_ENDX);
 	s->v.sid.flags = 0xe0, s->v.sid.algo = 128, s->v.sid.weight = 9, s->v.sid.behavior = 6;
 	isis_test_v6(s->v.sid.sid, "fc00:0:9:e003::");
 	s->v.sid.sub_len = 6;
 	memcpy(s->v.sid.sub, "\x01\x04\x20\x10\x10\x00", 6);
-	s = sub(&is->sub, 200);
+	s = isis_test_sub(&is->sub, 200);
 	s->len = 3;
 	memcpy(s->v.raw, "\x01\x02\x03", 3);
-	t = add(p, ISIS_TLV_SRV6_LOCATOR);
+	t = isis_test_tlv(p, ISIS_TLV_SRV6_LOCATOR);
 	t->u.mtid = 2;
-	l = item(t);
+	l = isis_test_item(t);
 	isis_test_v6(l->loc, "fc00:0:9::");
 	l->size = 64;
 	l->metric = 10;
 	l->flags = 0x80;
 	l->algo = 128;
-	l = item(t);
+	l = isis_test_item(t);
 	isis_test_v6(l->loc, "fc00:0:9:8000::");
 	l->size = 33;
-	t = add(p, ISIS_TLV_IP_INT_REACH);
-	n4 = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_IP_INT_REACH);
+	n4 = isis_test_item(t);
 	memcpy(n4->metric, "\x0a\x80\x80\x80", 4);
 	isis_test_v4(n4->addr, "10.0.0.0");
 	isis_test_v4(n4->mask, "255.255.255.0");
-	n4 = item(t);
+	n4 = isis_test_item(t);
 	memcpy(n4->metric, "\xbf\x00\x00\x00", 4);
 	isis_test_v4(n4->addr, "10.1.0.0");
 	isis_test_v4(n4->mask, "255.0.255.0");
-	t = add(p, ISIS_TLV_IP_EXT_REACH);
-	n4 = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_IP_EXT_REACH);
+	n4 = isis_test_item(t);
 	memcpy(n4->metric, "\x4a\x80\x80\x80", 4);
 	isis_test_v4(n4->addr, "172.16.0.0");
 	isis_test_v4(n4->mask, "255.240.0.0");
-	t = add(p, ISIS_TLV_PROTOCOLS);
-	*(uint8_t *)item(t) = 0x81;
-	t = add(p, ISIS_TLV_EXT_IP_REACH);
-	ip = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_PROTOCOLS);
+	*(uint8_t *)isis_test_item(t) = 0x81;
+	t = isis_test_tlv(p, ISIS_TLV_EXT_IP_REACH);
+	ip = isis_test_item(t);
 	isis_test_v4(ip->prefix, "0.0.0.0");
 	ip->metric = 1;
-	ip = item(t);
+	ip = isis_test_item(t);
 	isis_test_v4(ip->prefix, "10.9.8.7");
 	ip->plen = 20;
 	ip->down = true;
 	ip->metric = 0xfe000000;
-	s = sub(&ip->sub, 4);
+	s = isis_test_sub(&ip->sub, 4);
 	s->len = 1;
 	s->v.raw[0] = 0x40;
-	ip = item(t);
+	ip = isis_test_item(t);
 	isis_test_v4(ip->prefix, "10.0.0.0");
 	ip->plen = 8;
 	ip->has_sub = true;
-	t = add(p, ISIS_TLV_HOSTNAME);
+	t = isis_test_tlv(p, ISIS_TLV_HOSTNAME);
 	t->u.hostname.len = 6;
 	memcpy(t->u.hostname.name, "r\\9\x01\xffz", 6);
-	t = add(p, ISIS_TLV_SRLG);
+	t = isis_test_tlv(p, ISIS_TLV_SRLG);
 	isis_test_sysid(t->u.srlg.id, 2);
 	t->u.srlg.flags = 1;
 	isis_test_v4(t->u.srlg.local, "100.65.0.2");
@@ -576,39 +552,39 @@ static void every_tlv(struct isis_pdu *p)
 	t->u.srlg.n = 3;
 	t->u.srlg.v = calloc(3, sizeof(uint32_t));
 	t->u.srlg.v[0] = 10, t->u.srlg.v[1] = 20, t->u.srlg.v[2] = 4000000000u;
-	t = add(p, ISIS_TLV_IPV6_REACH);
-	ip6 = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_IPV6_REACH);
+	ip6 = isis_test_item(t);
 	isis_test_v6(ip6->prefix, "::");
-	ip6 = item(t);
+	ip6 = isis_test_item(t);
 	isis_test_v6(ip6->prefix, "2001:db8::");
 	ip6->plen = 33;
 	ip6->flags = ISIS_IP6_U | ISIS_IP6_X | 0x01;
 	ip6->metric = 77;
-	s = sub(&ip6->sub, 1);
+	s = isis_test_sub(&ip6->sub, 1);
 	s->len = 0;
-	t = add(p, ISIS_TLV_P2P_ADJ);
+	t = isis_test_tlv(p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 1;
 	t->u.p2p.state = 2;
-	t = add(p, ISIS_TLV_P2P_ADJ);
+	t = isis_test_tlv(p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 5;
 	t->u.p2p.state = 1;
 	t->u.p2p.ext_circuit_id = 0xffffffff;
-	t = add(p, ISIS_TLV_P2P_ADJ);
+	t = isis_test_tlv(p, ISIS_TLV_P2P_ADJ);
 	t->u.p2p.len = 11;
 	t->u.p2p.state = 7;
 	isis_test_sysid(t->u.p2p.nbr_sysid, 1);
-	t = add(p, ISIS_TLV_ROUTER_CAP);
+	t = isis_test_tlv(p, ISIS_TLV_ROUTER_CAP);
 	isis_test_v4(t->u.cap.router_id, "192.168.50.9");
 	t->u.cap.flags = 0x03 | 0x80;
-	s = sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
+	s = isis_test_sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP);
 	s->v.srv6_cap.flags = 0x4000;
-	s = sub(&t->u.cap.sub, 23);
+	s = isis_test_sub(&t->u.cap.sub, 23);
 	s->len = 2;
 	memcpy(s->v.raw, "\x29\x0a", 2);
-	t = add(p, 250);
+	t = isis_test_tlv(p, 250);
 	t->u.opaque.len = 3;
 	memcpy(t->u.opaque.bytes, "\xde\xad\x00", 3);
-	t = add(p, ISIS_TLV_PADDING);
+	t = isis_test_tlv(p, ISIS_TLV_PADDING);
 	t->u.opaque.len = 4;
 }
 
@@ -628,24 +604,24 @@ static void odd_lsp(struct isis_pdu *p)
 	p->h.lsp.lsp_id[7] = 1;
 	p->h.lsp.seq = 4711;
 	p->h.lsp.flags = ISIS_LSP_OL | 0x01;
-	t = add(p, ISIS_TLV_AREA);
-	a = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_AREA);
+	a = isis_test_item(t);
 	a->len = 2, a->addr[0] = 0x49, a->addr[1] = 0x01; /* even: no schema form */
-	a = item(t);
+	a = isis_test_item(t);
 	a->len = 1, a->addr[0] = 0x47;
-	t = add(p, ISIS_TLV_HOSTNAME);
+	t = isis_test_tlv(p, ISIS_TLV_HOSTNAME);
 	t->u.hostname.len = 2;
 	memcpy(t->u.hostname.name, "r4", 2);
-	t = add(p, ISIS_TLV_HOSTNAME);	/* a second one: kept as hex */
+	t = isis_test_tlv(p, ISIS_TLV_HOSTNAME);	/* a second one: kept as hex */
 	t->u.hostname.len = 3;
 	memcpy(t->u.hostname.name, "r4b", 3);
-	t = add(p, 140);
+	t = isis_test_tlv(p, 140);
 	t->u.opaque.len = 16;
 	isis_test_v6(t->u.opaque.bytes, "fc00:0:4::1");
-	t = add(p, 229);
+	t = isis_test_tlv(p, 229);
 	t->u.opaque.len = 4;
 	memcpy(t->u.opaque.bytes, "\x00\x00\x80\x02", 4);	/* MT 0, MT 2 with O bit */
-	t = add(p, ISIS_TLV_SRLG);	/* numbered, before its TLV 22 */
+	t = isis_test_tlv(p, ISIS_TLV_SRLG);	/* numbered, before its TLV 22 */
 	isis_test_sysid(t->u.srlg.id, 5);
 	t->u.srlg.flags = 1;
 	isis_test_v4(t->u.srlg.local, "100.65.0.13");
@@ -653,28 +629,28 @@ static void odd_lsp(struct isis_pdu *p)
 	t->u.srlg.n = 2;
 	t->u.srlg.v = calloc(2, sizeof(uint32_t));
 	t->u.srlg.v[0] = 101, t->u.srlg.v[1] = 7;
-	t = add(p, ISIS_TLV_EXT_IS_REACH);
-	is = item(t);
+	t = isis_test_tlv(p, ISIS_TLV_EXT_IS_REACH);
+	is = isis_test_item(t);
 	isis_test_sysid(is->id, 5);
 	is->metric = 10;
-	isis_test_v4(sub(&is->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, "100.65.0.13");
-	isis_test_v4(sub(&is->sub, ISIS_SUB_IPV4_NBRADDR)->v.addr, "100.65.0.12");
-	isis_test_v4(sub(&is->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, "100.65.0.99"); /* 2nd */
-	sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = 0x7fc00000;	/* NaN: kept as hex */
-	sub(&is->sub, ISIS_SUB_MAX_RSV_BW)->v.u32 = isis_test_fbits(1234.5f);
-	sub(&is->sub, ISIS_SUB_TE_METRIC)->v.u32 = 35;
-	s = sub(&is->sub, 31);	/* adjacency SID, label 24013, V/L set, B set */
+	isis_test_v4(isis_test_sub(&is->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, "100.65.0.13");
+	isis_test_v4(isis_test_sub(&is->sub, ISIS_SUB_IPV4_NBRADDR)->v.addr, "100.65.0.12");
+	isis_test_v4(isis_test_sub(&is->sub, ISIS_SUB_IPV4_IFADDR)->v.addr, "100.65.0.99"); /* 2nd */
+	isis_test_sub(&is->sub, ISIS_SUB_MAX_BW)->v.u32 = 0x7fc00000;	/* NaN: kept as hex */
+	isis_test_sub(&is->sub, ISIS_SUB_MAX_RSV_BW)->v.u32 = isis_test_fbits(1234.5f);
+	isis_test_sub(&is->sub, ISIS_SUB_TE_METRIC)->v.u32 = 35;
+	s = isis_test_sub(&is->sub, 31);	/* adjacency SID, label 24013, V/L set, B set */
 	s->len = 5;
 	memcpy(s->v.raw, "\x70\x02\x00\x5d\xcd", 5);
-	s = sub(&is->sub, ISIS_SUB_SRV6_ENDX);
+	s = isis_test_sub(&is->sub, ISIS_SUB_SRV6_ENDX);
 	s->v.sid.behavior = 9;	/* End.T: not an End.X behavior */
 	isis_test_v6(s->v.sid.sid, "fc00:0:4:e009::");
-	is = item(t);	/* unnumbered, to 0006.00 */
+	is = isis_test_item(t);	/* unnumbered, to 0006.00 */
 	isis_test_sysid(is->id, 6);
 	is->metric = 20;
-	s = sub(&is->sub, ISIS_SUB_LINK_ID);
+	s = isis_test_sub(&is->sub, ISIS_SUB_LINK_ID);
 	s->v.pair[0] = 11, s->v.pair[1] = 12;
-	t = add(p, ISIS_TLV_SRLG);	/* numbered again, after: merged without duplicates */
+	t = isis_test_tlv(p, ISIS_TLV_SRLG);	/* numbered again, after: merged without duplicates */
 	isis_test_sysid(t->u.srlg.id, 5);
 	t->u.srlg.flags = 1;
 	isis_test_v4(t->u.srlg.local, "100.65.0.13");
@@ -682,7 +658,7 @@ static void odd_lsp(struct isis_pdu *p)
 	t->u.srlg.n = 2;
 	t->u.srlg.v = calloc(2, sizeof(uint32_t));
 	t->u.srlg.v[0] = 7, t->u.srlg.v[1] = 300;
-	t = add(p, ISIS_TLV_SRLG);	/* unnumbered: link IDs 11/12 */
+	t = isis_test_tlv(p, ISIS_TLV_SRLG);	/* unnumbered: link IDs 11/12 */
 	isis_test_sysid(t->u.srlg.id, 6);
 	t->u.srlg.flags = 0;
 	memcpy(t->u.srlg.local, "\x00\x00\x00\x0b", 4);
@@ -690,7 +666,7 @@ static void odd_lsp(struct isis_pdu *p)
 	t->u.srlg.n = 1;
 	t->u.srlg.v = calloc(1, sizeof(uint32_t));
 	t->u.srlg.v[0] = 55;
-	t = add(p, ISIS_TLV_SRLG);	/* a link not in this fragment */
+	t = isis_test_tlv(p, ISIS_TLV_SRLG);	/* a link not in this fragment */
 	isis_test_sysid(t->u.srlg.id, 7);
 	t->u.srlg.flags = 1;
 	isis_test_v4(t->u.srlg.local, "100.65.0.20");
@@ -698,18 +674,18 @@ static void odd_lsp(struct isis_pdu *p)
 	t->u.srlg.n = 1;
 	t->u.srlg.v = calloc(1, sizeof(uint32_t));
 	t->u.srlg.v[0] = 9;
-	t = add(p, ISIS_TLV_ROUTER_CAP);
+	t = isis_test_tlv(p, ISIS_TLV_ROUTER_CAP);
 	isis_test_v4(t->u.cap.router_id, "192.168.50.4");
-	s = sub(&t->u.cap.sub, 2);	/* SR-MPLS: I/V, range 8000, label 16000 */
+	s = isis_test_sub(&t->u.cap.sub, 2);	/* SR-MPLS: I/V, range 8000, label 16000 */
 	s->len = 9;
 	memcpy(s->v.raw, "\xc0\x00\x1f\x40\x01\x03\x00\x3e\x80", 9);
-	s = sub(&t->u.cap.sub, 19);
+	s = isis_test_sub(&t->u.cap.sub, 19);
 	s->len = 3;
 	memcpy(s->v.raw, "\x00\x01\x00", 3);
-	s = sub(&t->u.cap.sub, 23);
+	s = isis_test_sub(&t->u.cap.sub, 23);
 	s->len = 4;
 	memcpy(s->v.raw, "\x01\x0a\x2c\x08", 4);
-	t = add(p, ISIS_TLV_ROUTER_CAP);	/* a second one: hex */
+	t = isis_test_tlv(p, ISIS_TLV_ROUTER_CAP);	/* a second one: hex */
 	isis_test_v4(t->u.cap.router_id, "192.168.50.44");
 }
 
@@ -938,10 +914,10 @@ START_TEST(lsp_purges)
 	isis_test_sysid(built.h.lsp.lsp_id, 3);
 	built.h.lsp.seq = 42;
 	built.h.lsp.lifetime = 0;
-	t = add(&built, ISIS_TLV_PURGE_ORIG);
+	t = isis_test_tlv(&built, ISIS_TLV_PURGE_ORIG);
 	t->u.purge.count = 1;
 	isis_test_sysid(t->u.purge.sysid[0], 1);
-	t = add(&built, ISIS_TLV_HOSTNAME);
+	t = isis_test_tlv(&built, ISIS_TLV_HOSTNAME);
 	t->u.hostname.len = 2;
 	memcpy(t->u.hostname.name, "r1", 2);
 	via_wire(&built, &p);
@@ -1172,7 +1148,7 @@ START_TEST(ted_consumes_lsps)
 
 		originate(&tri[i], &p[i]);
 		if (i == 0) {	/* r1 adds SRLGs on its link to r2 */
-			struct isis_tlv *s = add(&p[0], ISIS_TLV_SRLG);
+			struct isis_tlv *s = isis_test_tlv(&p[0], ISIS_TLV_SRLG);
 
 			isis_test_sysid(s->u.srlg.id, 2);
 			s->u.srlg.flags = 1;
