@@ -1152,6 +1152,138 @@ int cspf_bypass(const ted_t *t, uint32_t link, struct cspf_ws *ws, struct cspf_r
 	return cspf_compute(t, &rq, ws, res);
 }
 
+int cspf_node_bypass(const ted_t *t, uint32_t in_link, uint32_t out_link, struct cspf_ws *ws,
+		     struct cspf_result *res)
+{
+	struct lsp_request req;
+	struct cspf_request rq;
+	struct cspf_path one;
+	uint32_t l = in_link;
+
+	if (!t || !ws || !res || !t->nodes || in_link >= t->n_links || out_link >= t->n_links ||
+	    t->links[out_link].from != t->links[in_link].to ||
+	    t->links[out_link].to == t->links[in_link].from)
+		return -EINVAL;
+	memset(&req, 0, sizeof(req));
+	snprintf(req.from, sizeof(req.from), "%s", t->nodes[t->links[in_link].from].name);
+	snprintf(req.to, sizeof(req.to), "%s", t->nodes[t->links[out_link].to].name);
+	req.setup_priority = 7;
+	req.metric = LSP_METRIC_TE;
+	req.n_avoid_nodes = 1;
+	snprintf(req.avoid_nodes[0], sizeof(req.avoid_nodes[0]), "%s",
+		 t->nodes[t->links[in_link].to].name);
+	req.has_diverse_from = true;
+	req.diversity = LSP_DIVERSE_SRLG;
+	one = (struct cspf_path){ .n = 1, .cap = 1, .links = &l };
+	memset(&rq, 0, sizeof(rq));
+	rq.req = &req;
+	rq.diverse = &one;
+	return cspf_compute(t, &rq, ws, res);
+}
+
+/* ---- checking a held path ------------------------------------------------------------ */
+
+static const char *ban_reason(const struct search *s, uint32_t l, const struct ted_arc *a)
+{
+	const struct cspf_ws *ws = s->ws;
+
+	if (ws->banned[l] == ws->req_gen)
+		return ws->ban_why[l] == WHY_AVOID_LINK ? "it is in avoid_links" :
+		       ws->ban_why[l] == WHY_AVOID_SRLG ? "it carries an avoided SRLG" :
+							  "it is not diverse from diverse_from";
+	if (s->ag && (a->admin_group & s->excl))
+		return "its admin groups hit exclude";
+	if (s->ag && s->any && !(a->admin_group & s->any))
+		return "its admin groups miss include_any";
+	if (s->ag && (a->admin_group & s->all) != s->all)
+		return "its admin groups miss include_all";
+	if (s->bw > 0 && s->avail[l] < s->bw)
+		return "too little unreserved bandwidth";
+	if (ws->blocked[a->to] == ws->req_gen)
+		return ws->block_why[a->to] == BLOCK_OVERLOAD ? "it enters an overloaded node" :
+		       ws->block_why[a->to] == BLOCK_AVOID    ? "it enters a node in avoid_nodes" :
+								"it enters a node twice";
+	return NULL;
+}
+
+int cspf_check_path(const ted_t *t, const struct cspf_request *rq, const struct cspf_path *p,
+		    struct cspf_ws *ws, struct cspf_result *res)
+{
+	const struct lsp_request *r;
+	uint32_t head, tail, at;
+	char lbl[KEYS_LINK_STRLEN + 64];
+	struct search s;
+	int rc;
+
+	if (!t || !rq || !rq->req || !p || !ws || !res || !t->nodes)
+		return -EINVAL;
+	r = rq->req;
+	res->found = false;
+	res->path.n = 0;
+	res->cost = res->delay_us = 0;
+	res->hops = res->segment = 0;
+	res->reason[0] = 0;
+	memset(&res->pruned, 0, sizeof(res->pruned));
+	if (rq->overlay && rq->overlay->n_links != t->n_links)
+		return -EINVAL;
+	if ((rc = ws_fit(ws, t->n_nodes, t->n_links)) < 0)
+		return rc;
+	head = ted_node_find(t, r->from);
+	tail = ted_node_find(t, r->to);
+	if (head == TED_NONE || tail == TED_NONE || p->n == 0)
+		return fail(res, "the head or tail is no longer in the TED"), 0;
+	for (uint32_t i = 0; i < p->n; i++)
+		if (p->links[i] >= t->n_links)
+			return fail(res, "a link of the path is no longer in the TED"), 0;
+	if (t->links[p->links[0]].from != head || t->links[p->links[p->n - 1]].to != tail)
+		return fail(res, "the path no longer joins %s to %s", r->from, r->to), 0;
+	if (r->max_hops && p->n > r->max_hops)
+		return fail(res, "the path has %u links, more than max_hops %u", p->n, r->max_hops), 0;
+	if ((rc = setup_request(t, rq, ws)) < 0)
+		return rc;
+	memset(&s, 0, sizeof(s));
+	s.t = t;
+	s.ws = ws;
+	s.metric = r->metric == LSP_METRIC_IGP ? TED_METRIC_IGP :
+		   r->metric == LSP_METRIC_DELAY ? TED_METRIC_DELAY : TED_METRIC_TE;
+	s.prio = r->setup_priority < TED_PRIORITIES ? r->setup_priority : TED_PRIORITIES - 1;
+	s.bw = (double)r->bandwidth_bps;
+	s.avail = (rq->overlay ? rq->overlay->avail : t->unrsv_prio) + (size_t)s.prio * t->n_links;
+	s.excl = rq->groups.exclude;
+	s.any = rq->groups.include_any;
+	s.all = rq->groups.include_all;
+	s.ag = s.excl || s.any || s.all;
+	block(ws, head, BLOCK_PATH);
+	at = head;
+	for (uint32_t i = 0; i < p->n; i++) {
+		uint32_t l = p->links[i];
+		const struct ted_arc *a = &t->arcs[l];
+		const char *why;
+
+		if (t->links[l].from != at)
+			return fail(res, "the path's links are no longer contiguous"), 0;
+		if (a->to == tail && i + 1 == p->n && ws->block_why[tail] != BLOCK_PATH)
+			ws->blocked[tail] = 0; /* the tail is not transit */
+		if ((why = ban_reason(&s, l, a)) != NULL)
+			return fail(res, "%s: %s", ted_link_label(t, l, lbl, sizeof(lbl)), why), 0;
+		res->cost += a->metric[s.metric];
+		res->delay_us += a->metric[TED_METRIC_DELAY];
+		block(ws, a->to, BLOCK_PATH);
+		at = a->to;
+	}
+	if (r->max_delay_us && res->delay_us > r->max_delay_us) {
+		fail(res, "the path's delay %llu us exceeds max_delay_us %u",
+		     (unsigned long long)res->delay_us, r->max_delay_us);
+		res->cost = res->delay_us = 0;
+		return 0;
+	}
+	if ((rc = cspf_path_copy(&res->path, p)) < 0)
+		return rc;
+	res->found = true;
+	res->hops = p->n;
+	return 0;
+}
+
 /* ---- placement --------------------------------------------------------------------- */
 
 static int place_cmp(const void *a, const void *b, void *ctx)

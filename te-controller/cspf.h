@@ -162,6 +162,25 @@ int cspf_compute(const ted_t *t, const struct cspf_request *rq, struct cspf_ws *
  * every link sharing one of its SRLGs. Same return contract as cspf_compute. */
 int cspf_bypass(const ted_t *t, uint32_t link, struct cspf_ws *ws, struct cspf_result *res);
 
+/* Node-protection bypass (RFC 4090 facility backup): in_link is PLR -> protected node
+ * N, out_link N -> merge point M (the next-next hop of the protected paths). From the
+ * PLR to M on TE metric, never entering N and avoiding both directions of in_link and
+ * every link sharing one of its SRLGs. -EINVAL when out_link does not leave in_link's
+ * tail or returns to the PLR; otherwise as cspf_compute. */
+int cspf_node_bypass(const ted_t *t, uint32_t in_link, uint32_t out_link, struct cspf_ws *ws,
+		     struct cspf_result *res);
+
+/* Whether path p (TED link indexes) still satisfies rq on this TED: it joins the head to
+ * the tail link by link, enters no node twice, no link is pruned by rq (admin groups,
+ * avoid_links, avoid_srlgs, diverse, bandwidth at the setup priority against
+ * rq->overlay), no transit node is overloaded or avoided, and it is within max_hops and
+ * max_delay_us. Explicit hops are not re-checked (the caller keeps a held path only for
+ * the request it was computed for). Returns 0 with res->found and, when found, the
+ * path's cost (rq's metric), delay and hops and a copy of p; otherwise res->reason
+ * ("r1:et2: too little unreserved bandwidth"). -EINVAL / -ENOMEM as cspf_compute. */
+int cspf_check_path(const ted_t *t, const struct cspf_request *rq, const struct cspf_path *p,
+		    struct cspf_ws *ws, struct cspf_result *res);
+
 /* ---- sequential placement (DESIGN §8) ---- */
 
 struct cspf_place_item {
