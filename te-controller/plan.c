@@ -22,24 +22,37 @@
 
 enum item_state { ST_INVALID, ST_DOWN, ST_UP };
 
+#define MBB_MAX 4 /* earlier paths an LSP may still hold while its head end catches up */
+
 struct item {
 	const struct plan_request *pr;
 	struct lsp_request req;
 	struct cspf_groups groups;
 	enum item_state state;
-	char reason[REASON_LEN]; /* invalid/down: why; up: a note ("" if none) */
+	char reason[REASON_LEN]; /* invalid/down: why; up: notes ("" if none) */
 	long target;             /* diverse_from item, -1 if none or unknown */
 	bool done, waiting;
 	long def_head, def_next; /* items waiting for this one */
 	struct cspf_result res;
 	struct encode_lsp enc;
-};
 
-struct rsv {
-	uint32_t link;
-	uint8_t prio;
-	const char *name;
-	uint64_t bw;
+	/* what etcd holds for this LSP (te/paths/<lsp>) */
+	const json_t *held_hops;  /* the held up path's "path" (borrowed), NULL if none */
+	struct cspf_path held;    /* its links on this TED (n == 0: not mappable) */
+	uint64_t held_cost;       /* its cost now (when retained) */
+	const json_t *rel_hops[MBB_MAX]; /* paths kept by make-before-break (borrowed) */
+	struct cspf_path rel[MBB_MAX];
+	uint32_t n_rel;
+	bool mbb_wait;            /* the head end has not yet applied the held tunnel */
+	bool head_agent;          /* an agent runs at the head end (something to wait for) */
+	bool retained;            /* keeps its held path */
+	bool reserved;            /* its links are in the overlay */
+	bool moved;               /* up on a path other than the held one */
+	bool preempted;
+	bool no_mbb;              /* its held path's bandwidth was taken: break before make */
+	bool is_target;           /* another LSP is diverse from it */
+	bool retainable;          /* held answers this request revision and maps on the TED */
+	struct cspf_path rsv_links; /* what is in the overlay: path plus rel, each link once */
 };
 
 struct ctx {
@@ -49,8 +62,6 @@ struct ctx {
 	size_t n;
 	struct cspf_overlay ov;
 	struct cspf_ws *ws;
-	struct rsv *rsv;
-	size_t n_rsv, cap_rsv;
 };
 
 static int req_name_cmp(const void *a, const void *b)
@@ -79,77 +90,341 @@ note_add(char *buf, size_t len, const char *fmt, ...)
 	buf[l] = 0;
 }
 
-static int rsv_add(struct ctx *c, uint32_t link, uint8_t prio, const char *name, uint64_t bw)
+static int u32_cmp(const void *a, const void *b)
 {
-	if (c->n_rsv == c->cap_rsv) {
-		size_t cap = c->cap_rsv ? c->cap_rsv * 2 : 64;
-		struct rsv *n = realloc(c->rsv, cap * sizeof(*n));
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
-		if (!n)
+	return (x > y) - (x < y);
+}
+
+static int path_push(struct cspf_path *p, uint32_t link)
+{
+	if (p->n == p->cap) {
+		uint32_t cap = p->cap ? p->cap * 2 : 8;
+		uint32_t *l = realloc(p->links, cap * sizeof(*l));
+
+		if (!l)
 			return -ENOMEM;
-		c->rsv = n;
-		c->cap_rsv = cap;
+		p->links = l;
+		p->cap = cap;
 	}
-	c->rsv[c->n_rsv++] = (struct rsv){ link, prio, name, bw };
+	p->links[p->n++] = link;
 	return 0;
 }
 
-static int rsv_cmp(const void *a, const void *b)
+static bool path_has(const struct cspf_path *p, uint32_t link)
 {
-	const struct rsv *x = a, *y = b;
-
-	if (x->link != y->link)
-		return x->link < y->link ? -1 : 1;
-	if (x->prio != y->prio)
-		return x->prio < y->prio ? -1 : 1;
-	return strcmp(x->name, y->name);
+	for (uint32_t i = 0; i < p->n; i++)
+		if (p->links[i] == link)
+			return true;
+	return false;
 }
 
-/* Compute, encode and reserve one valid item. */
-static int place_one(struct ctx *c, struct item *it)
+static bool path_equal(const struct cspf_path *a, const struct cspf_path *b)
 {
-	struct cspf_request rq = { .req = &it->req, .groups = it->groups, .overlay = &c->ov };
-	char why[ENCODE_REASON_LEN], nodes[512];
+	return a->n == b->n && (a->n == 0 || !memcmp(a->links, b->links, a->n * sizeof(*a->links)));
+}
+
+/* Links of a te-path "path" array on this TED; links the TED no longer has are left
+ * out when partial, else the result is empty. */
+static int hops_map(const ted_t *t, const json_t *hops, bool partial, struct cspf_path *out)
+{
+	size_t i;
+	json_t *h;
 	int rc;
 
-	if (it->req.has_diverse_from) {
-		if (it->target < 0)
+	out->n = 0;
+	json_array_foreach(hops, i, h) {
+		const char *name = json_string_value(json_object_get(h, "link"));
+		uint32_t l;
+
+		if (!name) {
+			if (i + 1 == json_array_size(hops))
+				break; /* the tail */
+			out->n = 0;
+			return 0;
+		}
+		l = ted_link_find(t, name);
+		if (l == TED_NONE) {
+			if (!partial) {
+				out->n = 0;
+				return 0;
+			}
+			continue;
+		}
+		if ((rc = path_push(out, l)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* ---- reservations: one set of links per LSP (its path and any path it still holds
+ * during make-before-break, each link once: shared explicit) ---- */
+
+static void item_unreserve(struct ctx *c, struct item *it)
+{
+	if (!it->reserved)
+		return;
+	cspf_overlay_release(&c->ov, &it->rsv_links, (double)it->req.bandwidth_bps,
+			     it->req.hold_priority);
+	it->reserved = false;
+	it->rsv_links.n = 0;
+}
+
+/* Reserve path (may be NULL) plus the item's rel paths. */
+static int item_reserve(struct ctx *c, struct item *it, const struct cspf_path *path)
+{
+	int rc;
+
+	item_unreserve(c, it);
+	it->rsv_links.n = 0;
+	for (uint32_t i = 0; path && i < path->n; i++)
+		if ((rc = path_push(&it->rsv_links, path->links[i])) < 0)
+			return rc;
+	for (uint32_t k = 0; k < it->n_rel; k++)
+		for (uint32_t i = 0; i < it->rel[k].n; i++)
+			if ((rc = path_push(&it->rsv_links, it->rel[k].links[i])) < 0)
+				return rc;
+	if (it->rsv_links.n > 1) {
+		uint32_t w = 1;
+
+		qsort(it->rsv_links.links, it->rsv_links.n, sizeof(uint32_t), u32_cmp);
+		for (uint32_t i = 1; i < it->rsv_links.n; i++)
+			if (it->rsv_links.links[i] != it->rsv_links.links[w - 1])
+				it->rsv_links.links[w++] = it->rsv_links.links[i];
+		it->rsv_links.n = w;
+	}
+	if ((rc = cspf_overlay_reserve(&c->ov, &it->rsv_links, (double)it->req.bandwidth_bps,
+				       it->req.hold_priority)) < 0)
+		return rc;
+	it->reserved = true;
+	return 0;
+}
+
+/* Encode the path in it->res; *ok false (with the reason in out) when it cannot be. */
+static int encode_or_down(struct ctx *c, struct item *it, bool *ok, char *out, size_t len)
+{
+	char why[ENCODE_REASON_LEN], nodes[256];
+	int rc;
+
+	encode_lsp_clear(&it->enc);
+	rc = encode_lsp_make(c->t, &it->res.path, &it->enc, why, sizeof(why));
+	*ok = rc == 0;
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc < 0)
+		snprintf(out, len, "path %s cannot be encoded: %s",
+			 cspf_path_format_nodes(c->t, &it->res.path, nodes, sizeof(nodes)), why);
+	else
+		snprintf(out, len, "%s", it->res.reason);
+	return 0;
+}
+
+static const struct cspf_path *diverse_path(struct ctx *c, struct item *it, bool note)
+{
+	if (!it->req.has_diverse_from)
+		return NULL;
+	if (it->target < 0) {
+		if (note)
 			note_add(it->reason, sizeof(it->reason),
 				 "diverse_from %s: no such LSP; placed without diversity",
 				 it->req.diverse_from);
-		else if (c->items[it->target].state != ST_UP)
+		return NULL;
+	}
+	if (c->items[it->target].state != ST_UP) {
+		if (note)
 			note_add(it->reason, sizeof(it->reason),
 				 "diverse_from %s: that LSP has no path; placed without diversity",
 				 it->req.diverse_from);
-		else
-			rq.diverse = &c->items[it->target].res.path;
+		return NULL;
 	}
+	return &c->items[it->target].res.path;
+}
+
+/* Phase A: keep the held path when it still satisfies the request on this TED with
+ * everything of a better or equal hold priority around it. */
+static int retain_one(struct ctx *c, struct item *it)
+{
+	struct lsp_request held_req = it->req;
+	struct cspf_request rq = { .req = &held_req, .groups = it->groups, .overlay = &c->ov };
+	char nodes[512], why[REASON_LEN];
+	bool ok = false;
+	int rc;
+
+	if (!it->retainable)
+		return 0;
+	if (it->req.has_diverse_from && it->target >= 0) {
+		struct item *tg = &c->items[it->target];
+
+		if (!tg->retained)
+			return 0; /* placed after its target instead */
+		rq.diverse = &tg->res.path;
+	}
+	held_req.setup_priority = held_req.hold_priority; /* established: its hold counts */
+	item_unreserve(c, it); /* its own MBB reservation is not competition */
+	rc = cspf_check_path(c->t, &rq, &it->held, c->ws, &it->res);
+	if (rc < 0)
+		return rc;
+	if (it->res.found && (rc = encode_or_down(c, it, &ok, why, sizeof(why))) < 0)
+		return rc;
+	if (!it->res.found)
+		snprintf(why, sizeof(why), "%s", it->res.reason);
+	if (!it->res.found || !ok) {
+		bool bw = strstr(why, "bandwidth") != NULL;
+
+		note_add(it->reason, sizeof(it->reason), "held path %s given up: %s",
+			 cspf_path_format_nodes(c->t, &it->held, nodes, sizeof(nodes)), why);
+		if (bw) {
+			it->n_rel = 0; /* bandwidth is taken now: no make-before-break */
+			it->no_mbb = true;
+		}
+		if (it->n_rel && (rc = item_reserve(c, it, NULL)) < 0)
+			return rc;
+		return 0;
+	}
+	it->retained = true;
+	it->done = true;
+	it->state = ST_UP;
+	it->held_cost = it->res.cost;
+	return item_reserve(c, it, &it->res.path);
+}
+
+struct victim_ctx {
+	struct ctx *c;
+	uint32_t link;
+	unsigned lo, hi; /* hold priority in (lo, hi] */
+};
+
+/* The retained LSP to preempt on a link: the worst hold priority, then the largest
+ * bandwidth (fewest LSPs disturbed), then the name. */
+static struct item *pick_victim(struct ctx *c, const struct item *by, uint32_t link, unsigned lo,
+				unsigned hi)
+{
+	struct item *best = NULL;
+
+	for (size_t i = 0; i < c->n; i++) {
+		struct item *y = &c->items[i];
+
+		if (y == by || !y->retained || !y->reserved || y->req.bandwidth_bps == 0 ||
+		    y->req.hold_priority <= lo || y->req.hold_priority > hi ||
+		    !path_has(&y->rsv_links, link))
+			continue;
+		if (!best || y->req.hold_priority > best->req.hold_priority ||
+		    (y->req.hold_priority == best->req.hold_priority &&
+		     (y->req.bandwidth_bps > best->req.bandwidth_bps ||
+		      (y->req.bandwidth_bps == best->req.bandwidth_bps &&
+		       strcmp(y->pr->name, best->pr->name) < 0))))
+			best = y;
+	}
+	return best;
+}
+
+static void unretain(struct ctx *c, struct item *y, bool hard, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Take a retained LSP out to be placed again; hard (preemption): what it held is
+ * released at once. */
+static void unretain(struct ctx *c, struct item *y, bool hard, const char *fmt, ...)
+{
+	char tmp[REASON_LEN];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	item_unreserve(c, y);
+	y->retained = y->done = false;
+	y->state = ST_DOWN;
+	if (hard) {
+		y->n_rel = 0;
+		y->no_mbb = true;
+	}
+	note_add(y->reason, sizeof(y->reason), "%s", tmp);
+	/* LSPs kept diverse from it must follow it */
+	for (size_t i = 0; i < c->n; i++)
+		if (c->items[i].retained && c->items[i].target == y - c->items)
+			unretain(c, &c->items[i], false, "diverse_from %s is re-placed", y->pr->name);
+}
+
+/* After placing `by` at setup priority s: preempt retained LSPs of a worse hold priority
+ * until no priority is over-booked on its links (RFC 3209 §4.7 priorities). */
+static void preempt(struct ctx *c, struct item *by)
+{
+	unsigned s = by->req.setup_priority;
+	char lbl[KEYS_LINK_STRLEN + 64];
+
+	for (uint32_t i = 0; i < by->res.path.n; i++) {
+		uint32_t l = by->res.path.links[i];
+
+		for (unsigned p = s + 1; p < TED_PRIORITIES; p++) {
+			while (cspf_available(c->t, &c->ov, l, p) < -0.5) {
+				struct item *y = pick_victim(c, by, l, s, p);
+
+				if (!y)
+					break;
+				unretain(c, y, true, "preempted by %s (setup priority %u) at %s",
+					 by->pr->name, s, ted_link_label(c->t, l, lbl, sizeof(lbl)));
+				y->preempted = true;
+			}
+		}
+	}
+}
+
+/* Make-before-break: the held path stays reserved (and its bypasses installed) until
+ * the head end has applied the new tunnel. */
+static int keep_held(struct ctx *c, struct item *it)
+{
+	int rc;
+
+	if (!it->head_agent)
+		return 0; /* nothing programs the old path but a stopped agent's leftovers */
+	for (uint32_t k = 0; k < it->n_rel; k++)
+		if (json_equal(it->rel_hops[k], it->held_hops))
+			return 0;
+	if (it->n_rel == MBB_MAX) { /* the oldest goes */
+		cspf_path_free(&it->rel[0]);
+		memmove(&it->rel[0], &it->rel[1], (MBB_MAX - 1) * sizeof(it->rel[0]));
+		memmove(&it->rel_hops[0], &it->rel_hops[1], (MBB_MAX - 1) * sizeof(it->rel_hops[0]));
+		memset(&it->rel[MBB_MAX - 1], 0, sizeof(it->rel[0]));
+		it->n_rel--;
+	}
+	it->rel_hops[it->n_rel] = it->held_hops;
+	if ((rc = hops_map(c->t, it->held_hops, true, &it->rel[it->n_rel])) < 0)
+		return rc;
+	it->n_rel++;
+	return 0;
+}
+
+/* Phase B: compute, encode and reserve one item that keeps no held path. */
+static int place_one(struct ctx *c, struct item *it)
+{
+	struct cspf_request rq = { .req = &it->req, .groups = it->groups, .overlay = &c->ov };
+	char why[REASON_LEN];
+	bool ok = false;
+	int rc;
+
+	rq.diverse = diverse_path(c, it, true);
+	item_unreserve(c, it); /* shared explicit with the paths it still holds */
 	rc = cspf_compute(c->t, &rq, c->ws, &it->res);
 	if (rc < 0)
 		return rc;
-	if (!it->res.found) {
-		it->state = ST_DOWN;
-		snprintf(it->reason, sizeof(it->reason), "%s", it->res.reason);
-		return 0;
-	}
-	rc = encode_lsp_make(c->t, &it->res.path, &it->enc, why, sizeof(why));
-	if (rc == -ENOMEM)
+	if (it->res.found && (rc = encode_or_down(c, it, &ok, why, sizeof(why))) < 0)
 		return rc;
-	if (rc < 0) {
+	if (!it->res.found || !ok) {
 		it->state = ST_DOWN;
-		snprintf(it->reason, sizeof(it->reason), "path %s cannot be encoded: %s",
-			 cspf_path_format_nodes(c->t, &it->res.path, nodes, sizeof(nodes)), why);
+		it->n_rel = 0;
+		note_add(it->reason, sizeof(it->reason), "%s",
+			 it->res.found ? why : it->res.reason);
 		return 0;
 	}
 	it->state = ST_UP;
-	rc = cspf_overlay_reserve(&c->ov, &it->res.path, (double)it->req.bandwidth_bps,
-				  it->req.hold_priority);
-	if (rc < 0)
+	it->moved = !it->held_hops || it->held.n == 0 || !path_equal(&it->held, &it->res.path);
+	if (it->moved && it->held_hops && !it->no_mbb && (rc = keep_held(c, it)) < 0)
 		return rc;
-	for (uint32_t i = 0; i < it->res.path.n; i++)
-		if ((rc = rsv_add(c, it->res.path.links[i], it->req.hold_priority, it->pr->name,
-				  it->req.bandwidth_bps)) < 0)
-			return rc;
+	if ((rc = item_reserve(c, it, &it->res.path)) < 0)
+		return rc;
+	if (it->req.bandwidth_bps)
+		preempt(c, it);
 	return 0;
 }
 
@@ -183,6 +458,142 @@ static int process(struct ctx *c, long i)
 	it->def_head = -1;
 	return 0;
 }
+
+/* Phase C: a retained LSP moves only to a strictly cheaper path that fits without
+ * preempting anyone, and not while an earlier move is still being applied. */
+static int reoptimize_one(struct ctx *c, struct item *it, struct cspf_result *tmp)
+{
+	struct lsp_request nopre = it->req;
+	struct cspf_request rq = { .req = &nopre, .groups = it->groups, .overlay = &c->ov };
+	struct encode_lsp enc = { 0 };
+	char why[ENCODE_REASON_LEN];
+	int rc;
+
+	if (!it->retained || it->mbb_wait || it->n_rel || it->is_target)
+		return 0;
+	nopre.setup_priority = TED_PRIORITIES - 1; /* sees every reservation: preempts none */
+	rq.diverse = diverse_path(c, it, false);
+	item_unreserve(c, it);
+	rc = cspf_compute(c->t, &rq, c->ws, tmp);
+	if (rc == 0 && tmp->found && tmp->cost < it->held_cost &&
+	    (rc = encode_lsp_make(c->t, &tmp->path, &enc, why, sizeof(why))) == 0) {
+		if ((rc = keep_held(c, it)) < 0)
+			goto out;
+		struct cspf_result swap = it->res;
+
+		it->res = *tmp;
+		*tmp = swap;
+		encode_lsp_clear(&it->enc);
+		it->enc = enc;
+		memset(&enc, 0, sizeof(enc));
+		it->moved = true;
+		it->retained = false;
+		note_add(it->reason, sizeof(it->reason), "re-optimized: metric %llu -> %llu",
+			 (unsigned long long)it->held_cost, (unsigned long long)it->res.cost);
+	}
+	if (rc == -EINVAL)
+		rc = 0; /* a cheaper path that cannot be encoded: stay */
+out:
+	encode_lsp_clear(&enc);
+	if (rc < 0)
+		return rc;
+	return item_reserve(c, it, &it->res.path);
+}
+
+/* The held state of one LSP: its up path (kept only for the very request revision it
+ * answers), the paths make-before-break still holds, and whether the head end's agent
+ * has applied the held tunnel. */
+static int load_held(struct ctx *c, struct item *it)
+{
+	const struct plan_input *in = c->in;
+	const json_t *prev = in->prev_paths ? json_object_get(in->prev_paths, it->pr->name) : NULL;
+	const json_t *rel, *st, *agent, *tun, *h;
+	const char *from;
+	int64_t rr;
+	size_t i;
+	int rc;
+
+	if (!json_is_object(prev))
+		return 0;
+	st = json_object_get(prev, "state");
+	from = json_string_value(json_object_get(prev, "from"));
+	if (!json_is_string(st) || strcmp(json_string_value(st), "up") != 0 || !from ||
+	    strcmp(from, it->req.from) != 0 || !json_is_array(json_object_get(prev, "path")))
+		return 0;
+	rr = json_integer_value(json_object_get(prev, "request_revision"));
+	it->held_hops = json_object_get(prev, "path");
+	if ((rc = hops_map(c->t, it->held_hops, false, &it->held)) < 0)
+		return rc;
+	it->retainable = it->held.n > 0 && rr == it->pr->revision;
+	/* make-before-break: the head end has applied the held tunnel when its agent's
+	 * state/<head>/agent revision reached the tunnel's; no agent, nothing to wait for */
+	agent = in->agents ? json_object_get(in->agents, it->req.from) : NULL;
+	tun = in->tunnels ? json_object_get(in->tunnels, it->pr->name) : NULL;
+	it->head_agent = json_is_integer(agent);
+	if (it->head_agent) {
+		const json_t *tv = json_object_get(tun, "value");
+		int64_t trev = json_integer_value(json_object_get(tun, "revision"));
+		const json_t *tpath = json_object_get(tv, "path");
+		bool same = json_is_array(tpath) && json_array_size(tpath) ==
+						       json_array_size(json_object_get(prev, "path"));
+
+		for (i = 0; same && i < json_array_size(tpath); i++)
+			same = json_equal(json_array_get(tpath, i),
+					  json_object_get(json_array_get(json_object_get(prev, "path"),
+									 i), "node"));
+		it->mbb_wait = !same || json_integer_value(agent) < trev;
+	}
+	rel = json_object_get(prev, "releasing");
+	if (!it->mbb_wait || !json_is_array(rel))
+		return 0;
+	json_array_foreach(rel, i, h) {
+		const json_t *hops = json_object_get(h, "path");
+
+		if (it->n_rel == MBB_MAX || !json_is_array(hops))
+			continue;
+		it->rel_hops[it->n_rel] = hops;
+		if ((rc = hops_map(c->t, hops, true, &it->rel[it->n_rel])) < 0)
+			return rc;
+		it->n_rel++;
+	}
+	return 0;
+}
+
+static int str_cmp_json(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+static int rsv_cmp_json(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	json_int_t px = json_integer_value(json_object_get(x, "priority")),
+		   py = json_integer_value(json_object_get(y, "priority"));
+
+	if (px != py)
+		return px < py ? -1 : 1;
+	return strcmp(json_string_value(json_object_get(x, "lsp")),
+		      json_string_value(json_object_get(y, "lsp")));
+}
+
+/* Sort a JSON array in place with cmp over its elements. */
+static void json_array_sort(json_t *a, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(a);
+	json_t **v = n > 1 ? malloc(n * sizeof(*v)) : NULL;
+
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(a, i));
+	qsort(v, n, sizeof(*v), cmp);
+	for (size_t i = 0; i < n; i++)
+		json_array_set_new(a, i, v[i]);
+	free(v);
+}
+
+#define json_array_sort_strings(a) json_array_sort((a), str_cmp_json)
+#define json_array_sort_rsv(a) json_array_sort((a), rsv_cmp_json)
 
 /* "since": kept from the held value when state and path are unchanged. */
 static const char *since_for(const struct plan_input *in, const char *name,
@@ -245,16 +656,87 @@ static int bypass_get(struct ctx *c, struct bp *bps, uint32_t link, struct bp **
 	return rc;
 }
 
+/* One protected element's bypass for an LSP on `link` of a path (or of a path it still
+ * holds); appended to the LSP's list once per link. */
+static int protect_link(struct ctx *c, struct bp *bps, struct item *it, uint32_t link,
+			struct bp **out, bool *unprot, json_t *bypasses)
+{
+	char lbl[KEYS_LINK_STRLEN + 64];
+	struct bp *p;
+	int rc;
+
+	if ((rc = bypass_get(c, bps, link, &p)) < 0)
+		return rc;
+	*out = p;
+	if (p->b.ok) {
+		size_t i;
+		json_t *v;
+		bool have = false;
+
+		json_array_foreach(p->lsps, i, v)
+			have = have || strcmp(json_string_value(v), it->pr->name) == 0;
+		if (!have && json_array_append_new(p->lsps, json_string(it->pr->name)))
+			return -ENOMEM;
+	} else if (unprot && !*unprot) {
+		*unprot = true;
+		note_add(it->reason, sizeof(it->reason), "unprotected: %s: %s",
+			 ted_link_label(c->t, p->b.link, lbl, sizeof(lbl)), p->b.reason);
+	}
+	if (bypasses && json_array_append_new(bypasses, encode_bypass_entry(c->t, &p->b)))
+		return -ENOMEM;
+	return 0;
+}
+
+/* Make-before-break: keep the bypasses of the paths an LSP still holds. A link the TED
+ * no longer has keeps the protect value etcd holds (its PLR may be repairing over it). */
+static int protect_released(struct ctx *c, struct bp *bps, struct item *it, json_t *out)
+{
+	const struct plan_input *in = c->in;
+	char key[KEYS_MAX];
+	struct bp *p;
+	int rc;
+
+	for (uint32_t k = 0; k < it->n_rel; k++) {
+		size_t i;
+		json_t *h;
+
+		json_array_foreach(it->rel_hops[k], i, h) {
+			const char *name = json_string_value(json_object_get(h, "link"));
+			uint32_t l = name ? ted_link_find(c->t, name) : TED_NONE;
+			struct key_link kl;
+			const json_t *hv;
+
+			if (l != TED_NONE) {
+				if ((rc = protect_link(c, bps, it, l, &p, NULL, NULL)) < 0)
+					return rc;
+				continue;
+			}
+			if (!name || !in->held_protects || keys_link_parse(name, &kl) < 0 ||
+			    keys_rib_protect(in->keys, kl.node, &kl, key, sizeof(key)) < 0)
+				continue;
+			hv = json_object_get(in->held_protects, key);
+			if (hv && !json_object_get(out, key) &&
+			    json_object_set_new(out, key, json_deep_copy(hv)))
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 {
 	const struct plan_input *in = c->in;
 	const ted_t *t = c->t;
 	struct bp *bps = calloc(t->n_links + 1, sizeof(*bps));
-	char key[KEYS_MAX], lbl[KEYS_LINK_STRLEN + 64];
+	json_t **link_lsps = calloc(t->n_links + 1, sizeof(*link_lsps));
+	char key[KEYS_MAX];
 	int rc = 0;
 
-	if (!bps)
+	if (!bps || !link_lsps) {
+		free(bps);
+		free(link_lsps);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < c->n && rc == 0; i++) {
 		struct item *it = &c->items[i];
 		const char *name = it->pr->name;
@@ -278,6 +760,15 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 			continue;
 		}
 		st->up++;
+		if (it->moved && it->held_hops)
+			st->moved++;
+		if (it->n_rel) {
+			st->mbb++;
+			note_add(it->reason, sizeof(it->reason),
+				 "make-before-break: %u earlier path%s kept until %s's agent has "
+				 "applied the new tunnel", it->n_rel, it->n_rel == 1 ? "" : "s",
+				 it->req.from);
+		}
 		if (it->req.protection != LSP_PROTECT_NONE) {
 			bool unprot = false;
 
@@ -292,23 +783,13 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 			for (uint32_t k = 0; k < it->res.path.n && rc == 0; k++) {
 				struct bp *p;
 
-				if ((rc = bypass_get(c, bps, it->res.path.links[k], &p)) < 0)
-					break;
+				rc = protect_link(c, bps, it, it->res.path.links[k], &p, &unprot,
+						  bypasses);
 				if (k == 0)
 					first = p;
-				if (p->b.ok) {
-					if (json_array_append_new(p->lsps, json_string(name)))
-						rc = -ENOMEM;
-				} else if (!unprot) {
-					unprot = true;
-					note_add(it->reason, sizeof(it->reason), "unprotected: %s: %s",
-						 ted_link_label(t, p->b.link, lbl, sizeof(lbl)),
-						 p->b.reason);
-				}
-				if (rc == 0 &&
-				    json_array_append_new(bypasses, encode_bypass_entry(t, &p->b)))
-					rc = -ENOMEM;
 			}
+			if (rc == 0)
+				rc = protect_released(c, bps, it, out);
 			if (unprot)
 				st->unprotected++;
 		}
@@ -316,6 +797,18 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 			v = encode_path_up(t, name, &it->req, it->pr->revision, &it->res, &it->enc,
 					   bypasses, it->reason,
 					   since_for(in, name, "up", it->enc.hops));
+			if (v && it->n_rel) {
+				json_t *rel = json_array();
+
+				for (uint32_t k = 0; rel && k < it->n_rel; k++)
+					if (json_array_append_new(rel, json_pack("{s:O}", "path",
+										 it->rel_hops[k])))
+						json_decref(rel), rel = NULL;
+				if (!rel || json_object_set_new(v, "releasing", rel)) {
+					json_decref(v);
+					v = NULL;
+				}
+			}
 			rc = put(out, key, v);
 		}
 		json_decref(bypasses);
@@ -324,6 +817,21 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 			rc = put(out, key, encode_tunnel(t, name, &it->res.path, &it->enc,
 							 first ? &first->b : NULL,
 							 it->req.bandwidth_bps, it->res.cost));
+		/* reservations per link: path and held paths, each link once */
+		for (uint32_t k = 0; k < it->rsv_links.n && rc == 0; k++) {
+			uint32_t l = it->rsv_links.links[k];
+			json_t *e;
+
+			if (!link_lsps[l] && !(link_lsps[l] = json_array())) {
+				rc = -ENOMEM;
+				break;
+			}
+			e = json_pack("{s:s, s:I, s:i}", "lsp", name, "bandwidth",
+				      (json_int_t)it->req.bandwidth_bps, "priority",
+				      it->req.hold_priority);
+			if (!e || json_array_append_new(link_lsps[l], e))
+				rc = -ENOMEM;
+		}
 	}
 	/* shared bypasses */
 	for (uint32_t l = 0; l < t->n_links && rc == 0; l++) {
@@ -336,39 +844,27 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 		    keys_rib_protect(in->keys, kl.node, &kl, key, sizeof(key)) < 0)
 			continue;
 		st->bypasses++;
+		if (json_array_size(p->lsps) > 1)
+			json_array_sort_strings(p->lsps);
 		rc = put(out, key, encode_protect(t, &p->b, p->lsps));
 	}
-	/* reservations */
-	if (c->n_rsv > 1)
-		qsort(c->rsv, c->n_rsv, sizeof(*c->rsv), rsv_cmp);
-	size_t r = 0;
+	/* reservations: te/links, LSPs by hold priority then name */
 	for (uint32_t l = 0; l < t->n_links && rc == 0; l++) {
 		struct key_link kl;
-		json_t *lsps = json_array();
 
-		if (!lsps) {
-			rc = -ENOMEM;
-			break;
-		}
-		while (r < c->n_rsv && c->rsv[r].link < l)
-			r++;
-		for (; r < c->n_rsv && c->rsv[r].link == l && rc == 0; r++) {
-			json_t *e = json_pack("{s:s, s:I, s:i}", "lsp", c->rsv[r].name, "bandwidth",
-					      (json_int_t)c->rsv[r].bw, "priority", c->rsv[r].prio);
-
-			if (!e || json_array_append_new(lsps, e))
-				rc = -ENOMEM;
-		}
-		if (rc == 0 && t->links[l].name[0] && keys_link_parse(t->links[l].name, &kl) == 0 &&
+		if (link_lsps[l])
+			json_array_sort_rsv(link_lsps[l]);
+		if (t->links[l].name[0] && keys_link_parse(t->links[l].name, &kl) == 0 &&
 		    keys_te_link(in->keys, &kl, key, sizeof(key)) >= 0)
-			rc = put(out, key, encode_te_link(t, l, &c->ov, lsps));
-		json_decref(lsps);
+			rc = put(out, key, encode_te_link(t, l, &c->ov, link_lsps[l]));
 	}
 	for (uint32_t l = 0; l < t->n_links; l++) {
 		encode_bypass_clear(&bps[l].b);
 		json_decref(bps[l].lsps);
+		json_decref(link_lsps[l]);
 	}
 	free(bps);
+	free(link_lsps);
 	return rc;
 }
 
@@ -379,7 +875,8 @@ int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 	struct plan_stats st = { 0 };
 	const struct plan_request **sorted = NULL;
 	struct cspf_place_item *pitems = NULL;
-	uint32_t *order = NULL;
+	struct cspf_result tmp = { 0 };
+	uint32_t *order = NULL, *horder = NULL;
 	long *pmap = NULL;
 	size_t np = 0;
 	json_t *res = NULL;
@@ -397,8 +894,9 @@ int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 	sorted = calloc(c.n + 1, sizeof(*sorted));
 	pitems = calloc(c.n + 1, sizeof(*pitems));
 	order = calloc(c.n + 1, sizeof(*order));
+	horder = calloc(c.n + 1, sizeof(*horder));
 	pmap = calloc(c.n + 1, sizeof(*pmap));
-	if (!res || !c.items || !sorted || !pitems || !order || !pmap ||
+	if (!res || !c.items || !sorted || !pitems || !order || !horder || !pmap ||
 	    cspf_overlay_init(&c.ov, c.t) < 0) {
 		rc = -ENOMEM;
 		goto out;
@@ -444,32 +942,74 @@ int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 			continue;
 		for (size_t j = 0; j < c.n; j++)
 			if (c.items[j].state != ST_INVALID &&
-			    strcmp(c.items[j].pr->name, it->req.diverse_from) == 0)
+			    strcmp(c.items[j].pr->name, it->req.diverse_from) == 0) {
 				it->target = (long)j;
+				c.items[j].is_target = true;
+			}
 	}
-	/* place */
+	/* phase 0: what etcd holds; paths kept by make-before-break stay reserved */
+	for (size_t k = 0; k < np && rc == 0; k++) {
+		struct item *it = &c.items[pmap[k]];
+
+		if ((rc = load_held(&c, it)) == 0 && it->n_rel)
+			rc = item_reserve(&c, it, NULL);
+	}
+	/* phase A: established LSPs keep their paths, best hold priority first (those
+	 * without diverse_from first, so a dependent sees its target's answer) */
 	cspf_place_order(pitems, np, order);
+	for (size_t k = 0; k < np; k++)
+		horder[k] = order[k];
+	for (size_t a = 0; a + 1 < np; a++) /* stable insertion sort by hold priority */
+		for (size_t b = a + 1; b > 0; b--) {
+			const struct lsp_request *x = pitems[horder[b - 1]].req,
+						 *y = pitems[horder[b]].req;
+
+			if (x->hold_priority <= y->hold_priority)
+				break;
+			uint32_t tmpo = horder[b - 1];
+
+			horder[b - 1] = horder[b];
+			horder[b] = tmpo;
+		}
+	for (int pass = 0; pass < 2 && rc == 0; pass++)
+		for (size_t k = 0; k < np && rc == 0; k++) {
+			struct item *it = &c.items[pmap[horder[k]]];
+
+			if (it->req.has_diverse_from == (pass == 1))
+				rc = retain_one(&c, it);
+		}
+	/* phase B: the others in placement order, preempting worse hold priorities */
 	for (size_t k = 0; k < np && rc == 0; k++)
 		rc = process(&c, pmap[order[k]]);
-	/* an item still waiting (its target never placed) is placed now */
+	/* an item still waiting (its target never placed) or taken out late is placed now */
+	for (int round = 0; round < 2 && rc == 0; round++)
+		for (size_t k = 0; k < np && rc == 0; k++)
+			if (!c.items[pmap[order[k]]].done) {
+				if (round)
+					c.items[pmap[order[k]]].target = -1;
+				rc = process(&c, pmap[order[k]]);
+			}
+	/* phase C: re-optimization of what was kept */
 	for (size_t k = 0; k < np && rc == 0; k++)
-		if (!c.items[pmap[order[k]]].done) {
-			c.items[pmap[order[k]]].target = -1;
-			rc = process(&c, pmap[order[k]]);
-		}
+		rc = reoptimize_one(&c, &c.items[pmap[order[k]]], &tmp);
 	if (rc == 0)
 		rc = emit(&c, res, &st);
 out:
 	for (size_t i = 0; c.items && i < c.n; i++) {
 		cspf_result_free(&c.items[i].res);
 		encode_lsp_clear(&c.items[i].enc);
+		cspf_path_free(&c.items[i].held);
+		cspf_path_free(&c.items[i].rsv_links);
+		for (uint32_t k = 0; k < MBB_MAX; k++)
+			cspf_path_free(&c.items[i].rel[k]);
 	}
+	cspf_result_free(&tmp);
 	cspf_overlay_free(&c.ov);
 	free(c.items);
-	free(c.rsv);
 	free(sorted);
 	free(pitems);
 	free(order);
+	free(horder);
 	free(pmap);
 	if (rc < 0) {
 		json_decref(res);

@@ -13,10 +13,16 @@
  *   rib/<plr>/protect/<link>  every link of a protected up LSP that has a bypass,
  *                             shared by all LSPs crossing that link (rib-protect)
  *   te/links/<link>           every named TED link: reservations per priority (te-link)
- * Placement is cspf_place_order (setup priority, bandwidth descending, name), each LSP
- * against the reservations of those placed before it; an LSP diverse from another is
- * placed right after it. A request that fails validation touches nothing but its own
- * te/paths key. Node protection currently gets link bypasses (noted in the reason).
+ * Placement keeps what works (docs/controller.md "Placement"): an up LSP keeps its
+ * held path while that path satisfies the same request revision on the TED, best hold
+ * priority first; the others are placed in cspf_place_order (setup priority,
+ * bandwidth descending, name) and preempt kept LSPs of a worse hold priority where the
+ * bandwidth is short; a kept LSP moves only to a strictly cheaper path that preempts
+ * nobody. An LSP diverse from another is placed right after it. Make-before-break: a
+ * moved LSP keeps its earlier path reserved (and its bypasses) in te/paths "releasing"
+ * until its head end's agent reports (state/<head>/agent revision) the held tunnel
+ * applied. A request that fails validation touches nothing but its own te/paths key.
+ * Node protection currently gets link bypasses (noted in the reason).
  * The result is a pure function of the inputs (same inputs, same bytes), which is what
  * lets a new leader write nothing when nothing changed. Used by
  * te-controller/ctl_etcd.c; tested by tests/unit/test_ctl_plan.c. */
@@ -46,11 +52,18 @@ struct plan_input {
 	const struct plan_request *reqs;
 	size_t n_reqs;
 	const json_t *prev_paths; /* object: LSP name -> te/paths value held now; may be NULL */
+	/* make-before-break (all may be NULL): */
+	const json_t *tunnels;       /* LSP name -> {"value": rib/<head>/te/<lsp> held, "revision"} */
+	const json_t *agents;        /* node -> its running agent's applied revision
+				      * (state/<node>/agent "revision"); absent: no agent */
+	const json_t *held_protects; /* full rib/<plr>/protect/<link> key -> value held */
 	const char *now;          /* RFC 3339 timestamp for a changed "since" */
 };
 
 struct plan_stats {
 	size_t up, down, invalid, bypasses, unprotected;
+	size_t moved; /* up on another path than the one held */
+	size_t mbb;   /* up and still holding an earlier path (make-before-break) */
 };
 
 /* Compute the desired key -> value object (*out, new reference). Returns 0, -EINVAL

@@ -124,6 +124,23 @@ static json_t *plan(const ted_t *t, const struct reqset *s, const json_t *prev,
 	return out;
 }
 
+/* plan() with the make-before-break inputs: held tunnels and agents' revisions. */
+static json_t *plan_mbb(const ted_t *t, const struct reqset *s, const json_t *prev,
+			const json_t *tunnels, const json_t *agents, struct plan_stats *st)
+{
+	struct plan_input in = { .keys = &keys, .ted = t, .groups = &groups, .reqs = s->r,
+				 .n_reqs = s->n, .prev_paths = prev, .tunnels = tunnels,
+				 .agents = agents, .now = "2026-11-22T09:00:00Z" };
+	struct cspf_ws *ws = cspf_ws_new();
+	json_t *out = NULL;
+
+	ck_assert_ptr_nonnull(ws);
+	ck_assert_int_eq(plan_compute(&in, ws, &out, st), 0);
+	ck_assert_ptr_nonnull(out);
+	cspf_ws_free(ws);
+	return out;
+}
+
 static const json_t *get(const json_t *desired, const char *key)
 {
 	char full[KEYS_MAX];
@@ -424,7 +441,8 @@ START_TEST(priority_placement_and_since)
 	load_seed(&t, NULL);
 	/* both want r1-r2-r4 (1 Gb/s links); the better setup priority gets it even though
 	 * its name sorts last, the other goes around */
-	reqs_add(&s, "a-low", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	reqs_add(&s, "a-low", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+			      "\"hold_priority\":7}");
 	reqs_add(&s, "z-high", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
 			       "\"setup_priority\":1,\"hold_priority\":1}");
 	d1 = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
@@ -444,8 +462,9 @@ START_TEST(priority_placement_and_since)
 	free(b);
 	json_decref(prev);
 
-	/* r2 disappears (its LSP is purged): z-high is re-routed, a-low goes down for
-	 * bandwidth; both get a new "since" */
+	/* r2 disappears (its LSP is purged): z-high is re-routed onto a-low's path and
+	 * preempts it (hold priority 7 > setup 1); a-low goes down for bandwidth; both get
+	 * a new "since" */
 	ted_free(&t);
 	load_seed(&t, "1921.6805.0002.");
 	prev = prev_paths(d2);
@@ -455,6 +474,9 @@ START_TEST(priority_placement_and_since)
 	ck_assert_str_eq(str(get(d3, "te/paths/z-high"), "since"), "2026-11-22T08:05:00Z");
 	ck_assert_str_eq(str(get(d3, "te/paths/a-low"), "state"), "down");
 	ck_assert_msg(strstr(str(get(d3, "te/paths/a-low"), "reason"), "pruned for bandwidth"),
+		      "%s", str(get(d3, "te/paths/a-low"), "reason"));
+	ck_assert_msg(strstr(str(get(d3, "te/paths/a-low"), "reason"),
+			     "preempted by z-high (setup priority 1) at r1:et3"),
 		      "%s", str(get(d3, "te/paths/a-low"), "reason"));
 	ck_assert_ptr_null(get(d3, "rib/r1/te/a-low"));
 	ck_assert_ptr_null(get(d3, "te/links/r1:et2"));
@@ -509,6 +531,160 @@ START_TEST(unprotected_and_shared_bypass)
 }
 END_TEST
 
+START_TEST(sticky_paths_and_hold_priority)
+{
+	ted_t t;
+	struct reqset s = { 0 };
+	json_t *d1, *d2, *d3, *prev;
+
+	load_seed(&t, NULL);
+	reqs_add(&s, "first", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	d1 = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
+	ck_assert_str_eq(text(get(d1, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+
+	/* a newcomer of the same priority that sorts first does not move it */
+	reqs_add(&s, "aaa", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	prev = prev_paths(d1);
+	d2 = plan(&t, &s, prev, "2026-11-22T07:40:00Z", NULL);
+	json_decref(prev);
+	ck_assert_str_eq(text(get(d2, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(str(get(d2, "te/paths/first"), "since"), "2026-11-22T07:31:00Z");
+	ck_assert_str_eq(text(get(d2, "rib/r1/te/aaa"), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+
+	/* a better setup priority cannot take bandwidth held at hold priority 0 */
+	reqs_add(&s, "urgent", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+			       "\"setup_priority\":0}");
+	prev = prev_paths(d2);
+	d3 = plan(&t, &s, prev, "2026-11-22T07:50:00Z", NULL);
+	json_decref(prev);
+	ck_assert_str_eq(str(get(d3, "te/paths/urgent"), "state"), "down");
+	ck_assert_msg(strstr(str(get(d3, "te/paths/urgent"), "reason"), "pruned for bandwidth"),
+		      "%s", str(get(d3, "te/paths/urgent"), "reason"));
+	ck_assert_str_eq(text(get(d3, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(text(get(d3, "rib/r1/te/aaa"), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+	schema_check(d3);
+	json_decref(d1);
+	json_decref(d2);
+	json_decref(d3);
+	reqs_free(&s);
+	ted_free(&t);
+}
+END_TEST
+
+/* "second" sits on the detour while "big" holds r1-r2-r4; then big goes. */
+static json_t *detour_then_free(ted_t *t, struct reqset *s, json_t **before)
+{
+	reqs_add(s, "big", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	reqs_add(s, "second", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+			      "\"protection\":\"link\"}");
+	*before = plan(t, s, NULL, "2026-11-22T07:31:00Z", NULL);
+	ck_assert_str_eq(text(get(*before, "rib/r1/te/second"), "path"),
+			 "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+	reqs_free(s);
+	reqs_add(s, "second", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+			      "\"protection\":\"link\"}");
+	return prev_paths(*before);
+}
+
+START_TEST(reoptimize_to_a_cheaper_path)
+{
+	ted_t t;
+	struct reqset s = { 0 };
+	struct plan_stats st;
+	json_t *d0, *d, *prev;
+
+	load_seed(&t, NULL);
+	prev = detour_then_free(&t, &s, &d0);
+	d = plan(&t, &s, prev, "2026-11-22T08:00:00Z", &st);
+	ck_assert_str_eq(text(get(d, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_msg(strstr(str(get(d, "te/paths/second"), "reason"), "re-optimized: metric"),
+		      "%s", str(get(d, "te/paths/second"), "reason"));
+	ck_assert_uint_eq(st.moved, 1);
+	ck_assert_uint_eq(st.mbb, 0); /* no agent runs at r1: nothing to wait for */
+	ck_assert_ptr_null(json_object_get(get(d, "te/paths/second"), "releasing"));
+	ck_assert_ptr_null(json_object_get(get(d, "te/links/r1:et3"), "lsps"));
+	ck_assert_ptr_null(get(d, "rib/r1/protect/r1:et3"));
+	json_decref(prev);
+	json_decref(d0);
+	json_decref(d);
+	reqs_free(&s);
+	ted_free(&t);
+}
+END_TEST
+
+START_TEST(make_before_break_waits_for_the_head_end)
+{
+	ted_t t;
+	struct reqset s = { 0 };
+	struct plan_stats st;
+	json_t *d0, *d1, *d2, *d3, *prev, *tun, *agents;
+	const json_t *rel;
+
+	load_seed(&t, NULL);
+	prev = detour_then_free(&t, &s, &d0);
+	/* r1's agent has applied the detour tunnel (written at 90) */
+	tun = json_pack("{s:{s:O, s:i}}", "second", "value", get(d0, "rib/r1/te/second"),
+			"revision", 90);
+	agents = json_pack("{s:i}", "r1", 100);
+	d1 = plan_mbb(&t, &s, prev, tun, agents, &st);
+	json_decref(prev);
+	json_decref(tun);
+	ck_assert_str_eq(text(get(d1, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_uint_eq(st.mbb, 1);
+	rel = json_object_get(get(d1, "te/paths/second"), "releasing");
+	ck_assert_uint_eq(json_array_size(rel), 1);
+	ck_assert_ptr_nonnull(strstr(text(json_array_get(rel, 0), "path"), "r1:et3"));
+	ck_assert_msg(strstr(str(get(d1, "te/paths/second"), "reason"),
+			     "make-before-break: 1 earlier path kept until r1's agent"),
+		      "%s", str(get(d1, "te/paths/second"), "reason"));
+	/* both paths reserved, each link once; the old path's bypasses stay */
+	ck_assert_str_eq(text(get(d1, "te/links/r1:et3"), "lsps"),
+			 "[{\"bandwidth\":600000000,\"lsp\":\"second\",\"priority\":0}]");
+	ck_assert_str_eq(text(get(d1, "te/links/r1:et2"), "lsps"),
+			 "[{\"bandwidth\":600000000,\"lsp\":\"second\",\"priority\":0}]");
+	ck_assert_ptr_nonnull(get(d1, "rib/r1/protect/r1:et3"));
+	ck_assert_ptr_nonnull(get(d1, "rib/r1/protect/r1:et2"));
+	schema_check(d1);
+
+	/* the new tunnel is written at 120; r1's agent is at 110: still waiting */
+	prev = prev_paths(d1);
+	tun = json_pack("{s:{s:O, s:i}}", "second", "value", get(d1, "rib/r1/te/second"),
+			"revision", 120);
+	json_object_set_new(agents, "r1", json_integer(110));
+	d2 = plan_mbb(&t, &s, prev, tun, agents, &st);
+	{
+		char *x = jx_dumps(json_object_get(get(d1, "te/paths/second"), "releasing")),
+		     *y = jx_dumps(json_object_get(get(d2, "te/paths/second"), "releasing"));
+
+		ck_assert_str_eq(y, x);
+		free(x);
+		free(y);
+	}
+	ck_assert_ptr_nonnull(get(d2, "rib/r1/protect/r1:et3"));
+
+	/* the agent reaches 120: the old path is released */
+	json_object_set_new(agents, "r1", json_integer(120));
+	d3 = plan_mbb(&t, &s, prev, tun, agents, &st);
+	ck_assert_uint_eq(st.mbb, 0);
+	ck_assert_ptr_null(json_object_get(get(d3, "te/paths/second"), "releasing"));
+	ck_assert_ptr_null(json_object_get(get(d3, "te/links/r1:et3"), "lsps"));
+	ck_assert_ptr_null(get(d3, "rib/r1/protect/r1:et3"));
+	ck_assert_str_eq(text(get(d3, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(str(get(d3, "te/paths/second"), "since"),
+			 str(get(d1, "te/paths/second"), "since"));
+	schema_check(d3);
+	json_decref(prev);
+	json_decref(tun);
+	json_decref(agents);
+	json_decref(d0);
+	json_decref(d1);
+	json_decref(d2);
+	json_decref(d3);
+	reqs_free(&s);
+	ted_free(&t);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("ctl_plan");
@@ -520,6 +696,9 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, invalid_requests_disturb_nothing);
 	tcase_add_test(tc, priority_placement_and_since);
 	tcase_add_test(tc, unprotected_and_shared_bypass);
+	tcase_add_test(tc, sticky_paths_and_hold_priority);
+	tcase_add_test(tc, reoptimize_to_a_cheaper_path);
+	tcase_add_test(tc, make_before_break_waits_for_the_head_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
