@@ -32,10 +32,11 @@
 #define CAT "ctl"
 #define RETRY_MS 1000
 
-enum src { SRC_TED, SRC_SPK, SRC_LSPS, SRC_GROUPS, SRC_TE, SRC_RIB, SRC_COUNT };
+enum src { SRC_TED, SRC_SPK, SRC_LSPS, SRC_GROUPS, SRC_TE, SRC_STATE, SRC_RIB, SRC_COUNT };
 
 static const char *const src_name[SRC_COUNT] = { "ted/lsp/", "speakers/", "config/lsps/",
-						 "config/admin-groups", "te/", "rib/" };
+						 "config/admin-groups", "te/", "state/",
+						 "rib/" };
 
 struct wsrc {
 	struct ctl *c;
@@ -59,6 +60,8 @@ struct ctl {
 	json_t *reqs;                /* LSP name -> {"v": value | "e": error, "r": rev} */
 	bool have_groups;
 	struct admin_groups groups;
+	json_t *agents;    /* node -> applied revision of its running agent (state/<node>/agent) */
+	json_t *mbb_heads; /* node -> true: head ends an LSP's make-before-break waits for */
 
 	struct wsrc wsrc[SRC_COUNT];
 	etcd_watch *w[SRC_COUNT];
@@ -104,7 +107,9 @@ static bool owned_family(int f)
 	       f == KEY_RIB_PROTECT;
 }
 
-/* Set what etcd holds at key (value NULL: absent) as of rev. Older news is ignored.
+/* Set what etcd holds at key (value NULL: absent) as of rev. Older news is ignored
+ * (except that an older revision of the very same value is the true one: our own write
+ * is recorded at the revision its transaction returned, the last part of a split one).
  * Returns whether the held value changed. */
 static bool held_set(ctl_t *c, const char *key, const char *value, size_t len, int64_t rev)
 {
@@ -113,9 +118,14 @@ static bool held_set(ctl_t *c, const char *key, const char *value, size_t len, i
 	bool changed;
 
 	if (e) {
-		if (json_integer_value(json_array_get(e, 1)) >= rev)
-			return false;
 		old = json_string_value(json_array_get(e, 0));
+		if (json_integer_value(json_array_get(e, 1)) >= rev) {
+			/* the echo of our own split write tells the key's true mod revision
+			 * (what an agent's applied revision is compared with) */
+			if (old && value && strlen(old) == len && memcmp(old, value, len) == 0)
+				json_array_set_new(e, 1, json_integer(rev));
+			return false;
+		}
 	}
 	changed = (old == NULL) != (value == NULL) ||
 		  (old && (strlen(old) != len || memcmp(old, value, len) != 0));
@@ -618,6 +628,40 @@ static void apply_te(ctl_t *c, const struct etcd_kv *kv, bool del)
 		campaign(c);
 }
 
+/* state/<node>/agent: the agent's applied revision, which make-before-break waits
+ * for. Only a change that matters (an agent appearing or vanishing, or news from a head
+ * end something waits for) recomputes: agents write their state after every batch. */
+static void apply_state(ctl_t *c, const struct etcd_kv *kv, bool del)
+{
+	struct key_info ki;
+	json_t *v = NULL, *rev;
+	bool had;
+	jx_ctx jc;
+
+	if (keys_parse_n(&c->keys, kv->key, kv->key_len, &ki) != KEY_AGENT_STATE)
+		return; /* other state/ keys are not ours to read */
+	had = json_object_get(c->agents, ki.node) != NULL;
+	if (!del) {
+		jx_init(&jc, kv->key);
+		v = jx_loads(&jc, kv->value, kv->value_len);
+		rev = json_object_get(v, "revision");
+		if (!v || !json_is_integer(rev) || json_integer_value(rev) < 0) {
+			bad_value(c, kv->key, v ? "revision: expected an integer >= 0" : jc.err);
+			json_decref(v);
+			v = NULL;
+			del = true;
+		}
+	}
+	if (del)
+		json_object_del(c->agents, ki.node);
+	else
+		json_object_set_new(c->agents, ki.node,
+				    json_integer(json_integer_value(json_object_get(v, "revision"))));
+	json_decref(v);
+	if (had != !del || json_object_get(c->mbb_heads, ki.node))
+		mark_dirty(c);
+}
+
 static void apply(ctl_t *c, enum src kind, const struct etcd_kv *kv, bool del)
 {
 	switch (kind) {
@@ -625,6 +669,7 @@ static void apply(ctl_t *c, enum src kind, const struct etcd_kv *kv, bool del)
 	case SRC_SPK: apply_spk(c, kv, del); mark_dirty(c); break;
 	case SRC_LSPS: apply_lsp(c, kv, del); mark_dirty(c); break;
 	case SRC_GROUPS: apply_groups(c, kv, del); mark_dirty(c); break;
+	case SRC_STATE: apply_state(c, kv, del); break;
 	case SRC_TE:
 	case SRC_RIB: apply_te(c, kv, del); break;
 	default: break;
@@ -655,6 +700,13 @@ static void snapshot_diff(ctl_t *c, enum src kind, const struct etcd_result *sna
 	} else if (kind == SRC_GROUPS) {
 		if (snap->n_kvs == 0)
 			json_array_append_new(gone, json_string(c->pfx[SRC_GROUPS]));
+	} else if (kind == SRC_STATE) {
+		char key[KEYS_MAX];
+
+		json_object_foreach(c->agents, k, v)
+			if (keys_agent_state(&c->keys, k, key, sizeof(key)) > 0 &&
+			    !json_object_get(in, key))
+				json_array_append_new(gone, json_string(key));
 	} else {
 		json_object_foreach(c->held, k, v) {
 			struct key_info ki;
@@ -900,6 +952,50 @@ static json_t *prev_paths(ctl_t *c)
 	return o;
 }
 
+/* The held rib/<head>/te/<lsp> values with their revisions (LSP name -> {"value",
+ * "revision"}) and rib/<plr>/protect/<link> values (key -> value), for make-before-break. */
+static void held_rib(ctl_t *c, json_t *tunnels, json_t *protects)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(c->held, k, v) {
+		struct key_info ki;
+		const char *s = json_string_value(json_array_get(v, 0));
+		int f = keys_parse(&c->keys, k, &ki);
+		json_t *pv;
+
+		if (!s || (f != KEY_RIB_TE_TUNNEL && f != KEY_RIB_PROTECT))
+			continue;
+		pv = json_loads(s, 0, NULL);
+		if (!pv)
+			continue;
+		if (f == KEY_RIB_PROTECT)
+			json_object_set_new(protects, k, pv);
+		else
+			json_object_set_new(tunnels, ki.lsp,
+					    json_pack("{s:o, s:O}", "value", pv, "revision",
+						      json_array_get(v, 1)));
+	}
+}
+
+/* Head ends whose agents' news matter for the next computation. */
+static void note_mbb_heads(ctl_t *c, const json_t *desired)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_clear(c->mbb_heads);
+	json_object_foreach((json_t *)desired, k, v) {
+		struct key_info ki;
+		const char *from = json_string_value(json_object_get(v, "from"));
+
+		if (from && json_object_get(v, "releasing") &&
+		    keys_parse(&c->keys, k, &ki) == KEY_TE_PATH)
+			json_object_set_new(c->mbb_heads, from, json_true());
+	}
+}
+
 static int diff_and_write(ctl_t *c, json_t *desired)
 {
 	struct wctx *w = calloc(1, sizeof(*w));
@@ -976,7 +1072,7 @@ fail:
 static bool inputs_ready(const ctl_t *c)
 {
 	return c->snap[SRC_TED] && c->snap[SRC_SPK] && c->snap[SRC_LSPS] &&
-	       c->snap[SRC_GROUPS] && c->snap[SRC_TE];
+	       c->snap[SRC_GROUPS] && c->snap[SRC_TE] && c->snap[SRC_STATE];
 }
 
 static void compute(ctl_t *c)
@@ -984,7 +1080,7 @@ static void compute(ctl_t *c)
 	struct plan_request *pr;
 	struct plan_input in;
 	struct plan_stats ps;
-	json_t *prev, *desired = NULL;
+	json_t *prev, *desired = NULL, *tunnels = json_object(), *protects = json_object();
 	char now[40];
 	const char *k;
 	json_t *v;
@@ -999,10 +1095,14 @@ static void compute(ctl_t *c)
 		log_warn(CAT, "%s: TED not re-derived (%s): using the previous graph", c->id,
 			 strerror(-rc));
 	pr = calloc(json_object_size(c->reqs) + 1, sizeof(*pr));
-	if (!pr) {
+	if (!pr || !tunnels || !protects) {
+		free(pr);
+		json_decref(tunnels);
+		json_decref(protects);
 		mark_dirty(c);
 		return;
 	}
+	held_rib(c, tunnels, protects);
 	json_object_foreach(c->reqs, k, v) {
 		pr[n++] = (struct plan_request){
 			.name = k, .value = json_object_get(v, "v"),
@@ -1013,11 +1113,14 @@ static void compute(ctl_t *c)
 	time_now_rfc3339(now, sizeof(now));
 	in = (struct plan_input){ .keys = &c->keys, .ted = &c->ted,
 				  .groups = c->have_groups ? &c->groups : NULL, .reqs = pr,
-				  .n_reqs = n, .prev_paths = prev, .now = now };
+				  .n_reqs = n, .prev_paths = prev, .tunnels = tunnels,
+				  .agents = c->agents, .held_protects = protects, .now = now };
 	rc = plan_compute(&in, c->ws, &desired, &ps);
 	if (rc == 0) {
-		log_debug(CAT, "%s: plan: %zu up, %zu down, %zu invalid, %zu bypasses", c->id,
-			  ps.up, ps.down, ps.invalid, ps.bypasses);
+		log_debug(CAT, "%s: plan: %zu up (%zu moved, %zu in make-before-break), %zu down, "
+			  "%zu invalid, %zu bypasses", c->id, ps.up, ps.moved, ps.mbb, ps.down,
+			  ps.invalid, ps.bypasses);
+		note_mbb_heads(c, desired);
 		rc = diff_and_write(c, desired);
 	}
 	if (rc < 0) {
@@ -1027,6 +1130,8 @@ static void compute(ctl_t *c)
 	}
 	json_decref(desired);
 	json_decref(prev);
+	json_decref(tunnels);
+	json_decref(protects);
 	free(pr);
 }
 
@@ -1072,6 +1177,8 @@ static void free_ctl(ctl_t *c)
 	json_decref(c->spk_keys);
 	json_decref(c->reqs);
 	json_decref(c->held);
+	json_decref(c->agents);
+	json_decref(c->mbb_heads);
 	cspf_ws_free(c->ws);
 	free(c);
 	if (closed)
@@ -1195,14 +1302,18 @@ int ctl_new(uv_loop_t *loop, const struct ctl_opts *o, ctl_t **out, char *err, s
 	c->spk_keys = json_object();
 	c->reqs = json_object();
 	c->held = json_object();
+	c->agents = json_object();
+	c->mbb_heads = json_object();
 	c->ws = cspf_ws_new();
-	if (!c->ted_keys || !c->spk_keys || !c->reqs || !c->held || !c->ws)
+	if (!c->ted_keys || !c->spk_keys || !c->reqs || !c->held || !c->ws || !c->agents ||
+	    !c->mbb_heads)
 		goto nomem;
 	keys_prefix(&c->keys, KEY_TED_LSP, c->pfx[SRC_TED], KEYS_MAX);
 	keys_prefix(&c->keys, KEY_SPEAKER, c->pfx[SRC_SPK], KEYS_MAX);
 	keys_prefix(&c->keys, KEY_LSP_REQUEST, c->pfx[SRC_LSPS], KEYS_MAX);
 	keys_admin_groups(&c->keys, c->pfx[SRC_GROUPS], KEYS_MAX);
 	snprintf(c->pfx[SRC_TE], KEYS_MAX, "%ste/", keys_root(&c->keys));
+	snprintf(c->pfx[SRC_STATE], KEYS_MAX, "%sstate/", keys_root(&c->keys));
 	keys_prefix(&c->keys, KEY_RIB_TE_TUNNEL, c->pfx[SRC_RIB], KEYS_MAX);
 	keys_te_leader(&c->keys, c->key_leader, sizeof(c->key_leader));
 	if (o->etcd)
@@ -1217,6 +1328,8 @@ int ctl_new(uv_loop_t *loop, const struct ctl_opts *o, ctl_t **out, char *err, s
 		json_decref(c->spk_keys);
 		json_decref(c->reqs);
 		json_decref(c->held);
+		json_decref(c->agents);
+		json_decref(c->mbb_heads);
 		cspf_ws_free(c->ws);
 		free(c);
 		return -EINVAL;
@@ -1253,6 +1366,8 @@ nomem:
 	json_decref(c->spk_keys);
 	json_decref(c->reqs);
 	json_decref(c->held);
+	json_decref(c->agents);
+	json_decref(c->mbb_heads);
 	cspf_ws_free(c->ws);
 	free(c);
 	snprintf(err, errlen, "out of memory");

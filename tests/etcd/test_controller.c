@@ -12,7 +12,9 @@
  * writes nothing (every owned key keeps its mod revision); a leader that does not
  * notice it was deposed (te/leader gone, another controller elected) has its next
  * write refused by the fence and steps down, and the real leader writes instead.
- * DESIGN §5, §8; docs/keys.md "Leader fencing". */
+ * Make-before-break: a re-optimized LSP keeps its old path (te/links reservations,
+ * bypasses, te/paths "releasing") until state/r1/agent reports a revision at least the
+ * new tunnel's mod revision. DESIGN §5, §8; docs/keys.md "Leader fencing". */
 #include <check.h>
 #include <glob.h>
 #include <inttypes.h>
@@ -217,6 +219,42 @@ static bool idle_held(void *arg)
 	return p->needle ? v && strstr(v, p->needle) : v == NULL;
 }
 
+/* idle, and the held value at key exists without needle */
+static bool idle_held_without(void *arg)
+{
+	struct heldp *p = arg;
+	const char *v;
+
+	if (!ctl_idle(p->c))
+		return false;
+	v = ctl_held(p->c, p->key);
+	return v && !strstr(v, p->needle);
+}
+
+/* The mod revision of key (0: absent). */
+static int64_t mod_rev(const char *key)
+{
+	struct sync_result r = { 0 };
+	int64_t rev = 0;
+
+	ck_assert_int_eq(etcd_get(tc, key, sync_cb, &r), 0);
+	ck_assert(sync_wait(&lt, &r, 10000));
+	if (r.code == ETCD_OK && r.n_kvs)
+		rev = r.mod_revisions[0];
+	sync_clear(&r);
+	return rev;
+}
+
+static void put_agent_state(const char *node, int64_t rev)
+{
+	char key[128], val[256];
+
+	snprintf(key, sizeof(key), "/kvte/state/%s/agent", node);
+	snprintf(val, sizeof(val), "{\"node\":\"%s\",\"revision\":%" PRId64 ",\"connected\":true,"
+		 "\"counts\":{}}", node, rev);
+	put(key, val);
+}
+
 static bool idle(void *arg)
 {
 	return ctl_idle(arg);
@@ -394,6 +432,73 @@ START_TEST(controller_end_to_end)
 }
 END_TEST
 
+/* Make-before-break: a re-optimized LSP keeps its old path reserved until the head
+ * end's agent reports a revision that covers the new tunnel. */
+START_TEST(make_before_break_over_etcd)
+{
+	uv_loop_t la;
+	ctl_t *a;
+	char *v;
+	int64_t trev;
+
+	ck_assert_int_eq(uv_loop_init(&la), 0);
+	load_seed();
+	put_agent_state("r1", 1);
+	a = start_ctl(&la, "ctl-a", false);
+	ck_assert(run_pred(&la, idle, a, 20000));
+	/* "big" takes r1-r2-r4; "second" goes around over r1:et3 */
+	put("/kvte/config/lsps/big", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	put("/kvte/config/lsps/second",
+	    "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\",\"protection\":\"link\"}");
+	ck_assert(run_pred(&la, idle_held,
+			   &(struct heldp){ a, "/kvte/te/paths/second",
+					    "{\"link\":\"r1:et3\",\"node\":\"r1\"}" },
+			   20000));
+	/* r1's agent has applied everything so far */
+	put_agent_state("r1", mod_rev("/kvte/rib/r1/te/second"));
+	ck_assert(run_pred(&la, idle_held_without,
+			   &(struct heldp){ a, "/kvte/te/paths/second", "releasing" }, 20000));
+
+	/* big goes: second moves to the cheaper r1-r2-r4, the old path stays reserved */
+	del("/kvte/config/lsps/big");
+	ck_assert(run_pred(&la, idle_held,
+			   &(struct heldp){ a, "/kvte/te/paths/second", "\"releasing\"" }, 20000));
+	v = get("/kvte/rib/r1/te/second");
+	ck_assert_ptr_nonnull(strstr(v, "\"path\":[\"r1\",\"r2\",\"r4\"]"));
+	free(v);
+	v = get("/kvte/te/links/r1:et3");
+	ck_assert_ptr_nonnull(strstr(v, "\"lsp\":\"second\""));
+	free(v);
+	v = get("/kvte/te/links/r1:et2");
+	ck_assert_ptr_nonnull(strstr(v, "\"lsp\":\"second\""));
+	free(v);
+	ck_assert_ptr_nonnull((v = get("/kvte/rib/r1/protect/r1:et3")));
+	free(v);
+	trev = mod_rev("/kvte/rib/r1/te/second");
+	ck_assert_int_gt(trev, 0);
+
+	/* an agent report older than the new tunnel changes nothing */
+	put_agent_state("r1", trev - 1);
+	run_pred(&la, never, NULL, 300);
+	ck_assert(run_pred(&la, idle_held,
+			   &(struct heldp){ a, "/kvte/te/paths/second", "\"releasing\"" }, 20000));
+
+	/* the agent has applied the new tunnel: the old path is released */
+	put_agent_state("r1", trev);
+	ck_assert(run_pred(&la, idle_held_without,
+			   &(struct heldp){ a, "/kvte/te/paths/second", "releasing" }, 20000));
+	v = get("/kvte/te/links/r1:et3");
+	ck_assert_ptr_null(strstr(v, "second"));
+	free(v);
+	ck_assert_ptr_null(get("/kvte/rib/r1/protect/r1:et3"));
+	v = get("/kvte/te/paths/second");
+	ck_assert_ptr_nonnull(strstr(v, "{\"link\":\"r1:et2\",\"node\":\"r1\"}"));
+	free(v);
+	stop_ctl(&la, a);
+	ck_assert_int_eq(uv_loop_close(&la), 0);
+}
+END_TEST
+
 static void setup(void)
 {
 	ck_assert_msg(etcd_harness_start(NULL, &h) == 0, "%s", h.err);
@@ -417,6 +522,7 @@ static Suite *controller_suite(void)
 	tcase_add_checked_fixture(tc_, setup, teardown);
 	tcase_set_timeout(tc_, 240);
 	tcase_add_test(tc_, controller_end_to_end);
+	tcase_add_test(tc_, make_before_break_over_etcd);
 	suite_add_tcase(s, tc_);
 	return s;
 }
