@@ -569,10 +569,32 @@ START_TEST(cspf_matches_oracle)
 					n_bound_decisive++;
 				cspf_result_free(&ures);
 			}
-			if (res.found)
+			if (res.found) {
+				/* the path found passes cspf_check_path with the same numbers;
+				 * avoiding its first link, it does not */
+				struct cspf_result chk = { 0 };
+				struct lsp_request av = r;
+				struct cspf_request arq = rq;
+
+				ck_assert_int_eq(cspf_check_path(&t, &rq, &res.path, ws, &chk), 0);
+				ck_assert_msg(chk.found, "check refused a CSPF path: %s", chk.reason);
+				ck_assert_uint_eq(chk.cost, res.cost);
+				ck_assert_uint_eq(chk.delay_us, res.delay_us);
+				ck_assert_uint_eq(chk.hops, res.hops);
+				if (t.links[res.path.links[0]].name[0] && av.n_avoid_links < LSP_MAX_AVOID &&
+				    keys_link_parse(t.links[res.path.links[0]].name,
+						    &av.avoid_links[av.n_avoid_links]) == 0) {
+					av.n_avoid_links++;
+					arq.req = &av;
+					ck_assert_int_eq(cspf_check_path(&t, &arq, &res.path, ws, &chk), 0);
+					ck_assert(!chk.found);
+					ck_assert_msg(strstr(chk.reason, "avoid_links"), "%s", chk.reason);
+				}
+				cspf_result_free(&chk);
 				n_found++;
-			else
+			} else {
 				n_none++;
+			}
 			cspf_result_free(&res);
 		}
 		cspf_overlay_free(&ov);

@@ -189,6 +189,14 @@ START_TEST(bypasses)
 	ck_assert_str_eq(cspf_path_format_nodes(&t, &res.path, buf, sizeof(buf)), "r2-r3-r4");
 	ck_assert_uint_eq(res.cost, 391);
 	ck_assert_int_eq(cspf_bypass(&t, TED_NONE, ws, &res), -EINVAL);
+	/* node protection of r2 on r1-r2-r4: r1 to r4 without entering r2 */
+	ck_assert_int_eq(cspf_node_bypass(&t, ted_link_find(&t, "r1:et2"),
+					  ted_link_find(&t, "r2:et2"), ws, &res), 0);
+	ck_assert(res.found);
+	ck_assert_str_eq(cspf_path_format_nodes(&t, &res.path, buf, sizeof(buf)), "r1-r3-r5-r4");
+	/* out_link must leave in_link's tail and not return to the PLR */
+	ck_assert_int_eq(cspf_node_bypass(&t, ted_link_find(&t, "r1:et2"),
+					  ted_link_find(&t, "r1:et3"), ws, &res), -EINVAL);
 	cspf_ws_free(ws);
 	cspf_result_free(&res);
 	ted_free(&t);
