@@ -5,7 +5,9 @@
  * system ID derived from the router ID (192.168.50.1 -> 1921.6805.0001) unless given,
  * ISO 10589 area syntax, 24-bit metrics (RFC 5305 3, 3.7; RFC 8570 4.1), reservable
  * bandwidth not above the maximum (RFC 5305 3.5), LSP refresh below the lifetime
- * (ISO 10589 7.3.21), point-to-point only, unique interface names. Bandwidths use
+ * (ISO 10589 7.3.21), point-to-point only, unique interface names, SR-MPLS labels
+ * (RFC 8667: an SRGB inside 16..1048575, adjacency labels outside it, unique, in the
+ * 20-bit label space; RFC 3032 reserves 0..15). Bandwidths use
  * lib/validate.h's bw_parse; admin group names resolve through a given
  * struct admin_groups. Declared in speaker/config.h; docs/speaker.md documents it. */
 #include "speaker/config.h"
@@ -289,7 +291,8 @@ static bool get_iface(jx_ctx *c, const json_t *o, const struct admin_groups *gro
 		      struct speaker_config *cfg, struct speaker_iface *ifc)
 {
 	static const char *const fields[] = { "name", "metric", "point_to_point", "passive",
-					      "hello_padding", "te", "comment", NULL };
+					      "hello_padding", "adj_label", "te", "comment", NULL };
+	int64_t adj = 0;
 	const char *name = NULL;
 	bool p2p = true;
 
@@ -306,8 +309,15 @@ static bool get_iface(jx_ctx *c, const json_t *o, const struct admin_groups *gro
 	if (!get_u32(c, o, "metric", false, 1, SPEAKER_METRIC_MAX, &ifc->metric, NULL) ||
 	    !jx_get_bool(c, o, "point_to_point", false, &p2p) ||
 	    !jx_get_bool(c, o, "passive", false, &ifc->passive) ||
-	    !jx_get_bool(c, o, "hello_padding", false, &ifc->hello_padding))
+	    !jx_get_bool(c, o, "hello_padding", false, &ifc->hello_padding) ||
+	    !jx_get_int(c, o, "adj_label", false, 16, 1048575, &adj))
 		return false;
+	if (json_object_get(o, "adj_label")) {
+		if (!cfg->has_sr_mpls)
+			return jx_fail_field(c, "adj_label", "needs \"sr_mpls\" at the top level");
+		ifc->has_adj_label = true;
+		ifc->adj_label = (uint32_t)adj;
+	}
 	if (!p2p)
 		return jx_fail_field(c, "point_to_point",
 				     "only point-to-point interfaces are supported");
@@ -422,6 +432,78 @@ static bool get_srv6(jx_ctx *c, const json_t *root, struct speaker_config *cfg)
 	return true;
 }
 
+/* "sr_mpls": {"srgb_base", "srgb_range", "adj_label_base"} (RFC 8667 3.1, 2.2.1) */
+static bool get_sr_mpls(jx_ctx *c, const json_t *root, struct speaker_config *cfg)
+{
+	static const char *const fields[] = { "srgb_base", "srgb_range", "adj_label_base",
+					      "comment", NULL };
+	json_t *o = NULL;
+	int64_t base = 16000, range = 8000, adj = 0;
+
+	if (!jx_get_object(c, root, "sr_mpls", false, &o) || !o)
+		return !c->failed;
+	size_t mark = jx_push_field(c, "sr_mpls");
+
+	if (!jx_check_fields(c, o, fields) ||
+	    !jx_get_int(c, o, "srgb_base", false, 16, 1048575, &base) ||
+	    !jx_get_int(c, o, "srgb_range", false, 1, 1048560, &range) ||
+	    !jx_get_int(c, o, "adj_label_base", false, 16, 1048575, &adj))
+		return false;
+	if (base + range - 1 > 1048575)
+		return jx_fail_field(c, "srgb_range", "the SRGB %lld..%lld ends above label "
+				     "1048575", (long long)base, (long long)(base + range - 1));
+	cfg->has_sr_mpls = true;
+	cfg->srgb_base = (uint32_t)base;
+	cfg->srgb_range = (uint32_t)range;
+	if (json_object_get(o, "adj_label_base")) {
+		cfg->has_adj_label_base = true;
+		cfg->adj_label_base = (uint32_t)adj;
+	}
+	jx_pop(c, mark);
+	return true;
+}
+
+uint32_t speaker_adj_label(const struct speaker_config *c, size_t index)
+{
+	if (!c->has_sr_mpls || index >= c->n_ifaces)
+		return 0;
+	if (c->ifaces[index].has_adj_label)
+		return c->ifaces[index].adj_label;
+	if (c->has_adj_label_base)
+		return c->adj_label_base + (uint32_t)index + 1;
+	return 0;
+}
+
+/* Adjacency labels are local labels: outside the SRGB, inside 20 bits, unique. */
+static bool check_adj_labels(jx_ctx *c, const struct speaker_config *cfg)
+{
+	for (size_t i = 0; cfg->has_sr_mpls && i < cfg->n_ifaces; i++) {
+		uint64_t l = cfg->ifaces[i].has_adj_label
+				     ? cfg->ifaces[i].adj_label
+				     : (cfg->has_adj_label_base
+						? (uint64_t)cfg->adj_label_base + i + 1 : 0);
+		const char *how = cfg->ifaces[i].has_adj_label ? "adj_label" : "adj_label_base + n";
+
+		if (!l)
+			continue;
+		if (l > 1048575)
+			return jx_fail(c, "interfaces[%zu] (%s): adjacency label %llu (%s) is above "
+				       "1048575", i, cfg->ifaces[i].name, (unsigned long long)l, how);
+		if (l >= cfg->srgb_base && l < (uint64_t)cfg->srgb_base + cfg->srgb_range)
+			return jx_fail(c, "interfaces[%zu] (%s): adjacency label %llu (%s) is "
+				       "inside the SRGB %u..%u", i, cfg->ifaces[i].name,
+				       (unsigned long long)l, how, cfg->srgb_base,
+				       cfg->srgb_base + cfg->srgb_range - 1);
+		for (size_t k = 0; k < i; k++)
+			if (speaker_adj_label(cfg, k) == l)
+				return jx_fail(c, "interfaces[%zu] (%s): adjacency label %llu is "
+					       "also interfaces[%zu]'s (%s)", i,
+					       cfg->ifaces[i].name, (unsigned long long)l, k,
+					       cfg->ifaces[k].name);
+	}
+	return true;
+}
+
 /* level: 1, 2 or "1-2" */
 static bool get_level(jx_ctx *c, const json_t *root, uint8_t *out)
 {
@@ -446,7 +528,7 @@ static bool get_root(jx_ctx *c, const json_t *root, const struct admin_groups *g
 	static const char *const fields[] = {
 		"hostname", "router_id", "system_id", "area", "level", "overload",
 		"lsp_lifetime", "lsp_refresh", "hello_interval", "hello_multiplier", "srv6",
-		"loopbacks", "interfaces", "comment", NULL,
+		"sr_mpls", "loopbacks", "interfaces", "comment", NULL,
 	};
 	const char *host = NULL, *sysid = NULL, *area = NULL;
 	int64_t lt = SPEAKER_DEFAULT_LSP_LIFETIME, rf = SPEAKER_DEFAULT_LSP_REFRESH;
@@ -499,8 +581,9 @@ static bool get_root(jx_ctx *c, const json_t *root, const struct admin_groups *g
 	cfg->lsp_refresh = (uint16_t)rf;
 	cfg->hello_interval = (uint16_t)hi;
 	cfg->hello_multiplier = (uint8_t)hm;
-	return get_srv6(c, root, cfg) && get_loopbacks(c, root, cfg) &&
-	       get_ifaces(c, root, groups, cfg);
+	return get_srv6(c, root, cfg) && get_sr_mpls(c, root, cfg) &&
+	       get_loopbacks(c, root, cfg) && get_ifaces(c, root, groups, cfg) &&
+	       check_adj_labels(c, cfg);
 }
 
 static int finish(jx_ctx *c, bool ok, struct speaker_config *out, char *err, size_t errlen)

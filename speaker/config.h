@@ -2,7 +2,8 @@
  *
  * One file per node ("r1.json"): hostname, router ID (the system ID defaults to it,
  * 192.168.50.1 -> 1921.6805.0001, as in the seed topology), area, level, overload,
- * LSP and hello timers, SRv6 locator, loopbacks and the IS-IS interfaces with their
+ * LSP and hello timers, SRv6 locator, SR-MPLS (RFC 8667: SRGB and adjacency SID
+ * labels, off unless "sr_mpls" is given), loopbacks and the IS-IS interfaces with their
  * IGP metric and TE attributes (RFC 5305 3, RFC 8570 4, RFC 5307 1.3). Read with
  * lib/jx.h so each error names the file and field ("r1.json: interfaces[2].te.
  * max_bandwidth: expected ..."); bandwidths use lib/validate.h's bw_parse, admin
@@ -67,6 +68,8 @@ struct speaker_iface {
 	uint32_t metric;		/* IGP metric, 1..16777215, default 10 */
 	bool passive;			/* advertise, send no hellos */
 	bool hello_padding;		/* default true */
+	bool has_adj_label;		/* "adj_label": this adjacency's SR-MPLS label */
+	uint32_t adj_label;
 	struct speaker_te te;
 };
 
@@ -84,6 +87,10 @@ struct speaker_config {
 	bool has_locator;
 	prefix_t locator;		/* SRv6 locator (RFC 9352 7.1) */
 	unsigned srv6_behaviors;	/* enum speaker_srv6_behavior bits */
+	bool has_sr_mpls;		/* SR-MPLS (RFC 8667) on: SRGB and adjacency SIDs */
+	uint32_t srgb_base, srgb_range;	/* SR-capabilities sub-TLV 2 (RFC 8667 3.1) */
+	bool has_adj_label_base;
+	uint32_t adj_label_base;	/* n-th interface (1-based) without adj_label: base + n */
 	size_t n_loopbacks;
 	prefix_t loopbacks[SPEAKER_MAX_LOOPBACKS];
 	size_t n_ifaces;
@@ -111,6 +118,10 @@ const char *speaker_sysid_format(const uint8_t id[ISIS_SYSID_LEN], char *buf, si
 /* "49.0002": an AFI octet, then dot-separated groups of four hex digits (the last
  * may have two), 1..13 octets. 0 or -EINVAL. */
 int speaker_area_parse(const char *s, struct isis_area *out);
+/* The SR-MPLS adjacency SID label of the interface at config position index: its
+ * "adj_label", else adj_label_base + index + 1; 0 when SR-MPLS is off or neither is
+ * set. */
+uint32_t speaker_adj_label(const struct speaker_config *c, size_t index);
 /* Find an interface by name (NULL if none). */
 const struct speaker_iface *speaker_config_iface(const struct speaker_config *c,
 						  const char *name);

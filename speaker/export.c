@@ -379,8 +379,11 @@ static bool owned_value(const struct owned *o, const char *v, size_t len)
 	/* rib/<node>/sid/ is shared with the controller's binding SIDs */
 	json_t *j = json_loadb(v, len, 0, NULL);
 	const char *b = json_string_value(json_object_get(j, "behavior"));
-	bool ours = b && (strcmp(b, "End") == 0 || strcmp(b, "End.X") == 0 ||
-			  strcmp(b, "End.DT6") == 0 || strcmp(b, "End.DX4") == 0);
+	const char *op = json_string_value(json_object_get(j, "op"));
+	/* ours: the SRv6 SIDs we instantiate and the SR-MPLS adjacency labels (op pop) */
+	bool ours = (b && (strcmp(b, "End") == 0 || strcmp(b, "End.X") == 0 ||
+			   strcmp(b, "End.DT6") == 0 || strcmp(b, "End.DX4") == 0)) ||
+		    (!b && op && strcmp(op, "pop") == 0);
 
 	json_decref(j);
 	return ours;

@@ -92,10 +92,13 @@ enum isis_subtlv_type {
 	ISIS_SUB_LINK_DELAY = 33,
 	ISIS_SUB_MINMAX_DELAY = 34,
 	ISIS_SUB_SRV6_ENDX = 43,
+	ISIS_SUB_ADJ_SID = 31,		/* RFC 8667 2.2.1 (kept as bytes by the codec) */
 	/* TLV 27 (RFC 9352 7.2) */
 	ISIS_SUB_SRV6_END = 5,
 	/* TLV 242 (RFC 9352 2) */
 	ISIS_SUB_SRV6_CAP = 25,
+	ISIS_SUB_SR_CAP = 2,		/* RFC 8667 3.1 (kept as bytes) */
+	ISIS_SUB_SR_ALGO = 19,		/* RFC 8667 3.2 (kept as bytes) */
 };
 
 enum isis_sub_ctx {

@@ -76,6 +76,16 @@ static void fill_link(const struct speaker_config *cfg, const struct speaker_cir
 		memcpy(l->endx_sid, sid.bytes, 16);
 		l->endx_behavior = SRV6_BEHAVIOR_END_X;
 	}
+	uint32_t label = speaker_adj_label(cfg, c->index);
+
+	if (label) {
+		l->has |= ISIS_ORIG_ADJ_SID;
+		l->adj_label = label;
+		if (l->has & ISIS_ORIG_IPV4)
+			l->adj_sid_af |= ISIS_ORIG_ADJ_IPV4;
+		if (c->nbr6.family == AF_INET6)
+			l->adj_sid_af |= ISIS_ORIG_ADJ_IPV6;
+	}
 	l->n_srlgs = te->n_srlgs < ISIS_ORIG_MAX_SRLGS ? te->n_srlgs : ISIS_ORIG_MAX_SRLGS;
 	memcpy(l->srlgs, te->srlgs, l->n_srlgs * sizeof(l->srlgs[0]));
 }
@@ -162,6 +172,11 @@ void speaker_node_desc(const struct speaker_config *cfg, const struct speaker_ci
 		 * that do not understand TLV 27 */
 		add_prefix(out->ip6, &n6, &cfg->locator, 0);
 	}
+	if (cfg->has_sr_mpls) {
+		d->has_sr_mpls = true;
+		d->srgb_base = cfg->srgb_base;
+		d->srgb_range = cfg->srgb_range;
+	}
 	d->links = out->links;
 	d->nlinks = nl;
 	d->ip4 = out->ip4;
@@ -207,6 +222,29 @@ size_t speaker_local_sids(const struct speaker_config *cfg, const struct speaker
 	}
 	/* sorted by SID: End (function 0) < DX4 0xd4 < DT6 0xd6 < End.X 0xe000+n, and End.X
 	 * in circuit index order, so the order above already is the sorted one */
+	return k;
+}
+
+size_t speaker_local_labels(const struct speaker_config *cfg, const struct speaker_circ *c,
+			    size_t n, struct speaker_local_label *out, size_t cap)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n && k < cap; i++) {
+		uint32_t label = speaker_adj_label(cfg, c[i].index);
+
+		if (!label || !c[i].adj_up || !c[i].present || !c[i].carrier || c[i].cfg->passive)
+			continue;
+		out[k].label = label;
+		out[k].circ = &c[i];
+		if (c[i].nbr4.family == AF_INET)
+			out[k].nh = c[i].nbr4;
+		else if (c[i].nbr6.family == AF_INET6)
+			out[k].nh = c[i].nbr6;
+		else
+			continue;
+		k++;
+	}
 	return k;
 }
 

@@ -15,7 +15,12 @@
  * locator::, End.X of the n-th configured interface (1-based) = function 0xe000 + n,
  * End.DT6 = function 0xd6, End.DX4 = function 0xd4; the function is the 16 bits right
  * after the locator (locator length a multiple of 16 up to /112). A SID is advertised
- * exactly when it is instantiated (its behavior is configured). */
+ * exactly when it is instantiated (its behavior is configured). SR-MPLS (RFC 8667, off
+ * unless configured): the SRGB in TLV 242 (SR-capabilities sub-TLV 2, SR-Algorithm 19
+ * with algorithm 0) and, per Up adjacency, its adjacency SID label
+ * (speaker_adj_label) in TLV 22 sub-TLV 31 — F clear for IPv4 when the neighbor's IPv4
+ * address is known, F set for IPv6 when its link-local address is, V and L set, weight
+ * 0 — exported as an MPLS "pop" label toward the neighbor (speaker_local_labels). */
 #ifndef KVTE_SPEAKER_NODE_H
 #define KVTE_SPEAKER_NODE_H
 
@@ -89,6 +94,19 @@ struct speaker_local_sid {
  * each Up adjacency with a link-local neighbor address. Returns the count (<= cap). */
 size_t speaker_local_sids(const struct speaker_config *cfg, const struct speaker_circ *c,
 			  size_t n, struct speaker_local_sid *out, size_t cap);
+
+/* One local SR-MPLS adjacency label (exported to rib/<node>/sid/<label>, op pop). */
+struct speaker_local_label {
+	uint32_t label;
+	const struct speaker_circ *circ;	/* the adjacency's circuit */
+	addr_t nh;				/* the neighbor: IPv4, else link-local IPv6 */
+};
+
+/* Every local adjacency label, in circuit order: one per Up adjacency whose interface
+ * has a label (speaker_adj_label) and whose neighbor has an address. Returns the count
+ * (<= cap). */
+size_t speaker_local_labels(const struct speaker_config *cfg, const struct speaker_circ *c,
+			    size_t n, struct speaker_local_label *out, size_t cap);
 
 /* The SPF adjacency table: one entry per Up adjacency, in circuit order; circ_of[i]
  * (may be NULL) receives the circuit index of entry i. Returns the count. */

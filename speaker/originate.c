@@ -111,15 +111,39 @@ static int add_addr(struct isis_pdu *p, uint8_t type, const uint8_t *a, size_t n
 	return 0;
 }
 
+static void put24(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 16);
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)v;
+}
+
 static int add_cap(struct isis_pdu *p, const struct isis_orig_desc *d)
 {
 	struct isis_tlv *t = isis_tlv_add(p, ISIS_TLV_ROUTER_CAP);
+	struct isis_subtlv *v;
 	int rc = 0;
 
 	if (!t)
 		return -ENOMEM;
 	memcpy(t->u.cap.router_id, d->router_id, 4);
-	sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP, &rc);	/* RFC 9352 2: flags 0 */
+	if (d->has_sr_mpls) {
+		/* RFC 8667 3.1: flags I (MPLS IPv4) and V (MPLS IPv6), one SRGB descriptor:
+		 * range (3 octets), SID/Label sub-TLV 1 of length 3 (a 20-bit label) */
+		v = sub(&t->u.cap.sub, ISIS_SUB_SR_CAP, &rc);
+		v->len = 9;
+		v->v.raw[0] = 0xc0;
+		put24(&v->v.raw[1], d->srgb_range);
+		v->v.raw[4] = 1;
+		v->v.raw[5] = 3;
+		put24(&v->v.raw[6], d->srgb_base & 0xfffff);
+		/* RFC 8667 3.2: with SR capabilities, the algorithms: 0 (SPF) */
+		v = sub(&t->u.cap.sub, ISIS_SUB_SR_ALGO, &rc);
+		v->len = 1;
+		v->v.raw[0] = 0;
+	}
+	if (d->has_cap)
+		sub(&t->u.cap.sub, ISIS_SUB_SRV6_CAP, &rc);	/* RFC 9352 2: flags 0 */
 	return rc;
 }
 
@@ -185,7 +209,7 @@ static int add_fixed(struct isis_pdu *p, const struct isis_orig_desc *d)
 	}
 	if (d->has_router_id6 && (rc = add_addr(p, ISIS_TLV_IPV6_IFADDR, d->router_id6, 16)) < 0)
 		return rc;
-	if (d->has_cap && d->has_router_id)
+	if ((d->has_cap || d->has_sr_mpls) && d->has_router_id)
 		rc = add_cap(p, d);
 	if (d->overload)
 		p->h.lsp.flags |= ISIS_LSP_OL;
@@ -235,6 +259,19 @@ static int fill_link(void *item, const struct isis_orig_desc *d, size_t i)
 		v = sub(s, ISIS_SUB_SRV6_ENDX, &rc);
 		v->v.sid.behavior = l->endx_behavior;
 		memcpy(v->v.sid.sid, l->endx_sid, 16);
+	}
+	/* RFC 8667 2.2.1: flags F (IPv6) B V L S P, weight, a 3-octet label (V and L
+	 * set: a local label value); one per address family the adjacency carries */
+	for (unsigned af = 0; (l->has & ISIS_ORIG_ADJ_SID) && af < 2; af++) {
+		unsigned which = l->adj_sid_af ? l->adj_sid_af : ISIS_ORIG_ADJ_IPV4;
+
+		if (!(which & (1u << af)))
+			continue;
+		v = sub(s, ISIS_SUB_ADJ_SID, &rc);
+		v->len = 5;
+		v->v.raw[0] = (uint8_t)((af ? 0x80 : 0) | 0x20 | 0x10);
+		v->v.raw[1] = 0;
+		put24(&v->v.raw[2], l->adj_label & 0xfffff);
 	}
 	return rc;
 }

@@ -3,7 +3,9 @@
  * ISO 10589 7.3.4-7.3.7 (LSP content, fragments 00, 01, ... by LSP ID fragment number),
  * 7.3.13 (seq increment on change), 7.3.16.1 (re-origination above a seq seen in the
  * network; at 2^32-1 we stop: -EOVERFLOW), maximumLSPGenerationInterval (refresh before
- * MaxAge); TLVs per RFC 1195/5301/5305/5308/7981/8570/9352. Deterministic: the same
+ * MaxAge); TLVs per RFC 1195/5301/5305/5308/7981/8570/9352/8667 (SR-MPLS: SR
+ * capabilities and SR-Algorithm sub-TLVs 2 and 19 of TLV 242, adjacency SID sub-TLV 31
+ * of TLV 22, one per address family, V and L set). Deterministic: the same
  * description gives the same bytes. Fragments no longer needed are purged (RFC 6232
  * purge originator TLV, via speaker/lsdb.c). Pure: `now` is passed in; the output bytes
  * go to isis_flood_originate (speaker/flood.c). Encoding by speaker/pdu.c. */
@@ -33,7 +35,10 @@ enum {
 	ISIS_ORIG_DELAY = 1 << 7,
 	ISIS_ORIG_MINMAX_DELAY = 1 << 8,
 	ISIS_ORIG_ENDX = 1 << 9,
+	ISIS_ORIG_ADJ_SID = 1 << 10,	/* adj_label (sub-TLV 31, RFC 8667 2.2.1) */
 };
+/* struct isis_orig_link.adj_sid_af: which Adj-SIDs (F flag clear / set) */
+enum { ISIS_ORIG_ADJ_IPV4 = 1 << 0, ISIS_ORIG_ADJ_IPV6 = 1 << 1 };
 /* Order of TLVs after fragment 0's fixed ones: 22 (links), 138 (their SRLGs), 135,
  * 236, 27. */
 
@@ -49,6 +54,8 @@ struct isis_orig_link {		/* one adjacency: TLV 22 entry with TE sub-TLVs */
 	uint32_t delay_us, min_delay_us, max_delay_us;
 	uint8_t endx_sid[16];
 	uint16_t endx_behavior;
+	uint32_t adj_label;		/* 16..1048575, a local label */
+	unsigned adj_sid_af;		/* ISIS_ORIG_ADJ_IPV4 / _IPV6 (0: IPv4) */
 	size_t n_srlgs;			/* > 0: a TLV 138 for this link (numbered when IPv4) */
 	uint32_t srlgs[ISIS_ORIG_MAX_SRLGS];
 };
@@ -70,6 +77,8 @@ struct isis_orig_desc {
 	uint8_t router_id6[16];
 	bool overload;			/* OL bit, fragment 0 */
 	bool has_cap;			/* TLV 242 with SRv6 capabilities (needs router_id) */
+	bool has_sr_mpls;		/* TLV 242 with SR-MPLS capabilities: SRGB, algorithm 0 */
+	uint32_t srgb_base, srgb_range;
 	const struct isis_orig_link *links;
 	size_t nlinks;
 	const struct isis_orig_prefix *ip4, *ip6;

@@ -692,6 +692,26 @@ static json_t *sids_value(struct speaker *s)
 		else
 			LOG_RL(LOG_LVL_ERROR, "export", "SID %s not exported: %s", key, err);
 	}
+	/* SR-MPLS adjacency labels (RFC 8667): pop and forward to the neighbor */
+	struct speaker_local_label labels[SPEAKER_MAX_IFACES];
+	size_t nl = speaker_local_labels(&s->cfg, s->circ, s->n, labels, SPEAKER_MAX_IFACES);
+
+	for (size_t i = 0; all && i < nl; i++) {
+		struct key_sid ks = {.is_label = true, .label = labels[i].label};
+		struct ted_json_label_in in = {.label = labels[i].label,
+					       .interface = labels[i].circ->cfg->name,
+					       .address = labels[i].nh};
+		char key[KEYS_MAX], host[256], err[160];
+		json_t *v;
+
+		if (keys_rib_sid(k, s->cfg.hostname, &ks, key, sizeof(key)) < 0)
+			continue;
+		in.neighbor = hostname_of(s, labels[i].circ->nbr_sysid, host, sizeof(host));
+		if ((v = ted_json_label(&in, err, sizeof(err))) != NULL)
+			json_object_set_new(all, key, v);
+		else
+			LOG_RL(LOG_LVL_ERROR, "export", "label %s not exported: %s", key, err);
+	}
 	return all;
 }
 

@@ -1237,6 +1237,39 @@ json_t *ted_json_sid(const struct ted_json_sid_in *in, char *err, size_t errlen)
 	return finish(&c, o);
 }
 
+json_t *ted_json_label(const struct ted_json_label_in *in, char *err, size_t errlen)
+{
+	struct ctx c = { .err = err, .errlen = errlen };
+	json_t *o, *nh;
+
+	if (!in) {
+		fail(&c, "no label");
+		return NULL;
+	}
+	if (in->label < KEYS_MPLS_LABEL_MIN || in->label > KEYS_MPLS_LABEL_MAX)
+		fail(&c, "label: %u is not %d..%d", in->label, KEYS_MPLS_LABEL_MIN,
+		     KEYS_MPLS_LABEL_MAX);
+	else if (!in->interface || !keys_ifname_valid(in->interface))
+		fail(&c, "interface: \"%.32s\" is not a Linux interface name",
+		     in->interface ? in->interface : "");
+	else if (in->address.family != AF_INET && in->address.family != AF_INET6)
+		fail(&c, "address: not an IP address");
+	else if (in->neighbor && !keys_name_valid(in->neighbor))
+		fail(&c, "neighbor: \"%.64s\" is not a node name", in->neighbor);
+	if (c.failed)
+		return NULL;
+	o = json_object();
+	nh = json_object();
+	put(&c, o, "label", juint(in->label));
+	put(&c, o, "op", jstr("pop"));
+	put(&c, nh, "interface", jstr(in->interface));
+	put(&c, nh, "address", jaddr(&in->address));
+	if (in->neighbor)
+		put(&c, nh, "neighbor", jstr(in->neighbor));
+	put(&c, o, "next_hop", nh);
+	return finish(&c, o);
+}
+
 /* --- speaker ------------------------------------------------------------------------ */
 
 static bool digits(const char *s, size_t n)

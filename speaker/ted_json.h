@@ -96,8 +96,8 @@ struct ted_json_route_in {
  * address", "out of memory". */
 json_t *ted_json_route(const struct ted_json_route_in *in, char *err, size_t errlen);
 
-/* The SIDs the speaker owns (rib-sid; End.B6.Encaps and MPLS labels are the
- * controller's). */
+/* The SIDs the speaker owns (rib-sid; End.B6.Encaps binding SIDs are the
+ * controller's; of the MPLS forms the speaker writes "pop" adjacency labels). */
 enum ted_json_sid_behavior {
 	TED_JSON_SID_END,
 	TED_JSON_SID_END_X,
@@ -122,6 +122,19 @@ struct ted_json_sid_in {
  * nh6: ...", "interface: ...", "neighbor: ...", "unknown behavior N", "out of
  * memory"). */
 json_t *ted_json_sid(const struct ted_json_sid_in *in, char *err, size_t errlen);
+
+/* A local SR-MPLS adjacency label (RFC 8667 2.2.1): rib-sid's MPLS "pop" form, pop
+ * and forward out of interface to the neighbor's address. */
+struct ted_json_label_in {
+	uint32_t label;			/* 16..1048575 */
+	const char *interface;		/* required */
+	addr_t address;			/* the neighbor's IPv4 or (link-local) IPv6 */
+	const char *neighbor;		/* hostname, optional */
+};
+
+/* Returns the value or NULL with err ("label: N is not 16..1048575", "interface: ...",
+ * "address: ...", "neighbor: ...", "out of memory"). */
+json_t *ted_json_label(const struct ted_json_label_in *in, char *err, size_t errlen);
 
 /* One circuit of the speaker (speakers/<node> adjacencies[]). */
 struct ted_json_adj_in {

@@ -331,6 +331,70 @@ START_TEST(parse_non_object)
 }
 END_TEST
 
+/* SR-MPLS (RFC 8667): off by default, SRGB defaults, labels per interface or from the
+ * base by 1-based config position, and each bad combination refused by name. */
+static int sr(const char *extra_top, const char *et3)
+{
+	char t[1024];
+	json_error_t je;
+	json_t *v;
+	int rc;
+
+	snprintf(t, sizeof(t),
+		 "{\"hostname\":\"r1\",\"router_id\":\"192.168.50.1\",\"area\":\"49.0002\"%s"
+		 ",\"interfaces\":[{\"name\":\"et2\"},{\"name\":\"et3\"%s}]}",
+		 extra_top, et3);
+	v = json_loads(t, 0, &je);
+	ck_assert_msg(v != NULL, "%s: %s", t, je.text);
+	rc = speaker_config_parse(v, "r1.json", NULL, &cfg, err, sizeof(err));
+	json_decref(v);
+	return rc;
+}
+
+START_TEST(sr_mpls_config)
+{
+	ck_assert_int_eq(sr("", ""), 0);
+	ck_assert(!cfg.has_sr_mpls);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 0), 0);
+
+	ck_assert_int_eq(sr(",\"sr_mpls\":{}", ""), 0);
+	ck_assert(cfg.has_sr_mpls);
+	ck_assert_uint_eq(cfg.srgb_base, 16000);
+	ck_assert_uint_eq(cfg.srgb_range, 8000);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 0), 0); /* no base, no adj_label */
+
+	ck_assert_int_eq(sr(",\"sr_mpls\":{\"srgb_base\":100000,\"srgb_range\":100,"
+			    "\"adj_label_base\":24000}", ",\"adj_label\":30000"), 0);
+	ck_assert_uint_eq(cfg.srgb_base, 100000);
+	ck_assert_uint_eq(cfg.srgb_range, 100);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 0), 24001);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 1), 30000);
+	ck_assert(cfg.ifaces[1].has_adj_label);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 2), 0);
+
+	ck_assert_int_eq(sr("", ",\"adj_label\":30000"), -EINVAL);
+	ck_assert_str_eq(err, "r1.json: interfaces[1].adj_label: needs \"sr_mpls\" at the top "
+			      "level");
+	ck_assert_int_eq(sr(",\"sr_mpls\":{}", ",\"adj_label\":15"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "interfaces[1].adj_label"));
+	ck_assert_int_eq(sr(",\"sr_mpls\":{\"srgb_base\":1048000,\"srgb_range\":1000}", ""),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "sr_mpls.srgb_range: the SRGB 1048000..1048999 ends "
+					  "above label 1048575"));
+	ck_assert_int_eq(sr(",\"sr_mpls\":{\"adj_label_base\":16000}", ""), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "interfaces[0] (et2): adjacency label 16001 "
+					  "(adj_label_base + n) is inside the SRGB 16000..23999"));
+	ck_assert_int_eq(sr(",\"sr_mpls\":{\"adj_label_base\":24000}", ",\"adj_label\":24001"),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "interfaces[1] (et3): adjacency label 24001 is also "
+					  "interfaces[0]'s (et2)"));
+	ck_assert_int_eq(sr(",\"sr_mpls\":{\"adj_label_base\":1048575}", ""), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "above 1048575"));
+	ck_assert_int_eq(sr(",\"sr_mpls\":{\"srgb\":1}", ""), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "srgb"));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("speaker_config");
@@ -340,6 +404,7 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, seed_nodes, 0, 5);
+	tcase_add_test(tc, sr_mpls_config);
 	tcase_add_test(tc, full_example);
 	tcase_add_test(tc, minimal_defaults);
 	tcase_add_loop_test(tc, invalid_examples, 0, (int)(sizeof(invalid) / sizeof(invalid[0])));

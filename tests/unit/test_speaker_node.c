@@ -12,7 +12,13 @@
  * (sorted, End.X only for Up adjacencies with a link-local neighbor) and
  * speaker_spf_adjs. Finally the description goes through speaker/originate.c
  * (isis_orig_build, isis_orig_update) and speaker/pdu.c's decoder: TLV 138 carries the
- * link's SRLGs and IPv4 addresses (numbered), TLV 27 three End SID sub-TLVs. */
+ * link's SRLGs and IPv4 addresses (numbered), TLV 27 three End SID sub-TLVs. SR-MPLS
+ * (RFC 8667): off by default (no sub-TLV 31, no SR capabilities); with "sr_mpls" and
+ * et3's own adj_label, TLV 242 carries sub-TLV 2 (I and V flags, the SRGB) and 19
+ * (algorithm 0), each Up link sub-TLV 31 per address family (F clear IPv4, F set IPv6,
+ * V and L, weight 0, the label), the decoded LSP's ted-lsp JSON shows them as sr_mpls
+ * and adj_sids, and speaker_local_labels / ted_json_label give the rib-sid "pop"
+ * values. */
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
@@ -28,6 +34,8 @@
 #include "speaker/node.h"
 #include "speaker/originate.h"
 #include "speaker/spf.h"
+#include "speaker/ted_json.h"
+#include "lib/jx.h"
 
 static struct admin_groups groups;
 static struct speaker_config cfg;
@@ -654,6 +662,167 @@ START_TEST(encode_decode)
 }
 END_TEST
 
+static const uint8_t *sub_nth(const struct isis_subtlvs *s, uint8_t type, size_t nth,
+			     uint8_t *len)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].type == type && nth-- == 0) {
+			*len = s->v[i].len;
+			return s->v[i].v.raw;
+		}
+	return NULL;
+}
+
+/* The first encoded fragment of the current description, decoded. */
+static void encode_now(struct isis_pdu *p)
+{
+	struct isis_orig o;
+	struct isis_orig_out out = { 0 };
+	struct isis_err e;
+
+	speaker_node_desc(&cfg, circ, 2, &nd);
+	isis_orig_init(&o, cfg.system_id, cfg.level, 0, 0, 0);
+	ck_assert_int_eq(isis_orig_update(&o, &nd.d, 1000, &out), 0);
+	ck_assert_uint_eq(out.n, 1);
+	memset(&e, 0, sizeof(e));
+	ck_assert_msg(isis_pdu_decode(out.v[0].bytes, out.v[0].len, p, &e) == 0, "decode: %s",
+		      e.reason ? e.reason : "?");
+	ck_assert(p->checksum_ok);
+	isis_orig_out_clear(&out);
+	isis_orig_free(&o);
+}
+
+START_TEST(sr_mpls_off_by_default)
+{
+	struct isis_pdu p;
+	struct speaker_local_label ll[4];
+	const struct isis_tlv *t;
+	uint8_t len;
+
+	ck_assert(!cfg.has_sr_mpls);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 0), 0);
+	et3_up();
+	encode_now(&p);
+	for (size_t k = 0; (t = tlv_find(&p, ISIS_TLV_EXT_IS_REACH, k)) != NULL; k++)
+		for (size_t i = 0; i < t->n; i++)
+			ck_assert_ptr_null(sub_nth(&t->it.is[i].sub, ISIS_SUB_ADJ_SID, 0, &len));
+	t = tlv_find(&p, ISIS_TLV_ROUTER_CAP, 0);
+	ck_assert_ptr_nonnull(t); /* SRv6 capabilities only */
+	ck_assert_ptr_null(sub_nth(&t->u.cap.sub, ISIS_SUB_SR_CAP, 0, &len));
+	ck_assert_ptr_nonnull(sub_nth(&t->u.cap.sub, ISIS_SUB_SRV6_CAP, 0, &len));
+	isis_pdu_free(&p);
+	ck_assert_uint_eq(speaker_local_labels(&cfg, circ, 2, ll, 4), 0);
+}
+END_TEST
+
+START_TEST(sr_mpls_tlvs)
+{
+	static const uint8_t cap2[9] = { 0xc0, 0x00, 0x1f, 0x40, 1, 3, 0x00, 0x3e, 0x80 };
+	static const uint8_t adj4[5] = { 0x30, 0, 0x00, 0x5d, 0xc1 };  /* 24001, F clear */
+	static const uint8_t adj6[5] = { 0xb0, 0, 0x00, 0x5d, 0xc1 };  /* 24001, F set */
+	static const uint8_t adj3[5] = { 0x30, 0, 0x00, 0x75, 0x31 };  /* 30001 */
+	const char *dir = getenv("KVTE_SOURCE_DIR");
+	char path[4096], err[512] = "";
+	struct isis_pdu p;
+	struct speaker_local_label ll[4];
+	const struct isis_tlv *t;
+	const uint8_t *b;
+	uint8_t len;
+	jx_ctx c;
+	json_t *v, *j;
+	char *text;
+
+	/* r1.json with SR-MPLS: SRGB 16000/8000, adjacency labels from 24000, et3 30001 */
+	snprintf(path, sizeof(path), "%s/tests/data/speaker/r1.json", dir ? dir : ".");
+	jx_init(&c, path);
+	v = jx_load_file(&c, path);
+	ck_assert_ptr_nonnull(v);
+	json_object_set_new(v, "sr_mpls", json_pack("{s:i, s:i, s:i}", "srgb_base", 16000,
+						    "srgb_range", 8000, "adj_label_base", 24000));
+	json_object_set_new(json_array_get(json_object_get(v, "interfaces"), 1), "adj_label",
+			    json_integer(30001));
+	ck_assert_msg(speaker_config_parse(v, "r1.json", &groups, &cfg, err, sizeof(err)) == 0,
+		      "%s", err);
+	json_decref(v);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 0), 24001);
+	ck_assert_uint_eq(speaker_adj_label(&cfg, 1), 30001);
+	circ[0].cfg = &cfg.ifaces[0];
+	circ[1].cfg = &cfg.ifaces[1];
+	et3_up();
+	circ[1].nbr6 = (addr_t){ 0 }; /* et3: IPv4 neighbor only */
+	encode_now(&p);
+
+	t = tlv_find(&p, ISIS_TLV_ROUTER_CAP, 0);
+	ck_assert_ptr_nonnull(t);
+	b = sub_nth(&t->u.cap.sub, ISIS_SUB_SR_CAP, 0, &len);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(len, 9);
+	ck_assert_mem_eq(b, cap2, 9);
+	b = sub_nth(&t->u.cap.sub, ISIS_SUB_SR_ALGO, 0, &len);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_eq(len, 1);
+	ck_assert_uint_eq(b[0], 0);
+
+	size_t links = 0;
+
+	for (size_t k = 0; (t = tlv_find(&p, ISIS_TLV_EXT_IS_REACH, k)) != NULL; k++)
+		for (size_t i = 0; i < t->n; i++, links++) {
+			const struct isis_subtlvs *ss = &t->it.is[i].sub;
+			bool to_r2 = memcmp(t->it.is[i].id, r2_sysid, ISIS_SYSID_LEN) == 0;
+
+			b = sub_nth(ss, ISIS_SUB_ADJ_SID, 0, &len);
+			ck_assert_ptr_nonnull(b);
+			ck_assert_uint_eq(len, 5);
+			ck_assert_mem_eq(b, to_r2 ? adj4 : adj3, 5);
+			b = sub_nth(ss, ISIS_SUB_ADJ_SID, 1, &len);
+			if (to_r2) {
+				ck_assert_ptr_nonnull(b);
+				ck_assert_mem_eq(b, adj6, 5);
+			} else {
+				ck_assert_ptr_null(b);
+			}
+		}
+	ck_assert_uint_eq(links, 2);
+
+	/* what the TED sees */
+	j = ted_json_lsp(&p, 1200, err, sizeof(err));
+	ck_assert_msg(j != NULL, "%s", err);
+	text = jx_dumps(json_object_get(json_object_get(j, "router_capability"), "sr_mpls"));
+	ck_assert_str_eq(text, "{\"ipv4\":true,\"ipv6\":true,\"srgb_base\":16000,"
+			       "\"srgb_range\":8000}");
+	free(text);
+	text = jx_dumps(json_object_get(json_array_get(json_object_get(j, "is_reach"), 0),
+					"adj_sids"));
+	ck_assert_ptr_nonnull(strstr(text, "\"label\":24001"));
+	free(text);
+	json_decref(j);
+	isis_pdu_free(&p);
+
+	/* the local labels, and their rib-sid values */
+	ck_assert_uint_eq(speaker_local_labels(&cfg, circ, 2, ll, 4), 2);
+	ck_assert_uint_eq(ll[0].label, 24001);
+	ck_assert_ptr_eq(ll[0].circ, &circ[0]);
+	ck_assert_uint_eq(ll[1].label, 30001);
+	struct ted_json_label_in li = { .label = ll[0].label, .interface = "et2",
+					.address = ll[0].nh, .neighbor = "r2" };
+
+	j = ted_json_label(&li, err, sizeof(err));
+	ck_assert_msg(j != NULL, "%s", err);
+	text = jx_dumps(j);
+	ck_assert_str_eq(text, "{\"label\":24001,\"next_hop\":{\"address\":\"10.1.2.2\","
+			       "\"interface\":\"et2\",\"neighbor\":\"r2\"},\"op\":\"pop\"}");
+	free(text);
+	json_decref(j);
+	li.label = 15;
+	ck_assert_ptr_null(ted_json_label(&li, err, sizeof(err)));
+	ck_assert_str_eq(err, "label: 15 is not 16..1048575");
+	/* et2 down: its label goes */
+	circ[0].adj_up = false;
+	ck_assert_uint_eq(speaker_local_labels(&cfg, circ, 2, ll, 4), 1);
+	ck_assert_uint_eq(ll[0].label, 30001);
+}
+END_TEST
+
 /* an unnumbered link (no IPv4 neighbor) gets an unnumbered TLV 138 */
 START_TEST(encode_srlg_unnumbered)
 {
@@ -708,6 +877,8 @@ int main(void)
 	tcase_add_checked_fixture(te, setup, NULL);
 	tcase_add_test(te, encode_decode);
 	tcase_add_test(te, encode_srlg_unnumbered);
+	tcase_add_test(te, sr_mpls_off_by_default);
+	tcase_add_test(te, sr_mpls_tlvs);
 	suite_add_tcase(s, te);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
