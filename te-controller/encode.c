@@ -1,7 +1,8 @@
 /* encode — paths on the TED as rib-te-tunnel, rib-protect, te-path and te-link values.
  *
- * Implements te-controller/encode.h (DESIGN §6 SRv6 encoding and local repair, §8
- * protection). Every value is built field by field with jansson from the committed
+ * Implements te-controller/encode.h (DESIGN §6 SRv6 and SR-MPLS encodings — RFC 8986
+ * End.X / End.DT6 / End.DX4 segments, RFC 8667 adjacency SID labels — and local repair,
+ * §8 protection; the rule choosing between them is in encode.h). Every value is built field by field with jansson from the committed
  * TED (te-controller/ted.h) and a CSPF result (te-controller/cspf.h); keys sorted by
  * jx_dumps make the stored bytes deterministic. Reasons name the link or node that
  * could not be encoded. Pure. */
@@ -14,6 +15,7 @@
 #include <sys/socket.h>
 
 #define SEGMENTS_MAX 64 /* defs.schema.json segments maxItems */
+#define LABELS_MAX 30   /* defs.schema.json label_stack maxItems (the Linux limit) */
 #define U32_MAX_JSON 4294967295ULL
 
 static json_int_t bw_int(double x)
@@ -134,6 +136,87 @@ static int segments_make(const ted_t *t, const struct cspf_path *p, enum decap d
 	return 0;
 }
 
+/* SR-MPLS: the adjacency label of every link after the first (encode.h rule 2). */
+static int labels_make(const ted_t *t, const struct cspf_path *p, json_t **out, char *reason,
+		       size_t len)
+{
+	char lbl[KEYS_LINK_STRLEN + 64];
+	json_t *labels;
+
+	*out = NULL;
+	if (p->n == 0) {
+		snprintf(reason, len, "empty path");
+		return -EINVAL;
+	}
+	if (p->n - 1 > LABELS_MAX) {
+		snprintf(reason, len, "path of %u links needs more than %d labels", p->n,
+			 LABELS_MAX);
+		return -EINVAL;
+	}
+	/* a one-link path pushes nothing; its link's label says the head runs SR-MPLS */
+	if (p->n == 1 && t->links[p->links[0]].n_labels == 0) {
+		snprintf(reason, len, "%s has no adjacency label",
+			 ted_link_label(t, p->links[0], lbl, sizeof(lbl)));
+		return -EINVAL;
+	}
+	labels = json_array();
+	if (!labels)
+		return -ENOMEM;
+	for (uint32_t i = 1; i < p->n; i++) {
+		const struct ted_link *l = &t->links[p->links[i]];
+
+		if (l->n_labels == 0) {
+			snprintf(reason, len, "%s has no adjacency label",
+				 ted_link_label(t, p->links[i], lbl, sizeof(lbl)));
+			json_decref(labels);
+			return -EINVAL;
+		}
+		if (!push(labels, json_integer((json_int_t)t->labels[l->label_first]))) {
+			json_decref(labels);
+			return -ENOMEM;
+		}
+	}
+	*out = labels;
+	return 0;
+}
+
+/* The encode.h rule: SRv6 if possible, else SR-MPLS, else both reasons. */
+static int dataplane_make(const ted_t *t, const struct cspf_path *p, enum decap d,
+			  enum encode_dataplane *dp, json_t **segs, json_t **labels,
+			  char *reason, size_t len)
+{
+	char r6[ENCODE_REASON_LEN / 2], rm[ENCODE_REASON_LEN / 2];
+	int rc;
+
+	*segs = *labels = NULL;
+	rc = segments_make(t, p, d, segs, r6, sizeof(r6));
+	if (rc == 0 || rc == -ENOMEM) {
+		*dp = ENCODE_SRV6;
+		return rc;
+	}
+	rc = labels_make(t, p, labels, rm, sizeof(rm));
+	if (rc == 0 || rc == -ENOMEM) {
+		*dp = ENCODE_MPLS;
+		return rc;
+	}
+	snprintf(reason, len, "SRv6: %s; SR-MPLS: %s", r6, rm);
+	return -EINVAL;
+}
+
+static const char *dataplane_name(enum encode_dataplane dp)
+{
+	return dp == ENCODE_MPLS ? "mpls" : "srv6";
+}
+
+/* "segments" (SRv6) or "labels" (MPLS) of obj, copied from segs / labels. */
+static bool set_stack(json_t *obj, enum encode_dataplane dp, const json_t *segs,
+		      const json_t *labels)
+{
+	if (dp == ENCODE_MPLS)
+		return set(obj, "labels", json_deep_copy(labels));
+	return set(obj, "segments", json_deep_copy(segs));
+}
+
 /* The next hop out of `link`: interface from its name, the neighbor's address. */
 static int next_hop_make(const ted_t *t, uint32_t link, json_t **out, char *reason,
 			 size_t len)
@@ -216,6 +299,7 @@ void encode_lsp_clear(struct encode_lsp *e)
 	if (!e)
 		return;
 	json_decref(e->segments);
+	json_decref(e->labels);
 	json_decref(e->first_hop);
 	json_decref(e->destinations);
 	json_decref(e->nodes);
@@ -237,7 +321,8 @@ int encode_lsp_make(const ted_t *t, const struct cspf_path *p, struct encode_lsp
 		return -EINVAL;
 	}
 	tail = &t->nodes[t->links[p->links[p->n - 1]].to];
-	rc = segments_make(t, p, DECAP_TAIL, &out->segments, reason, len);
+	rc = dataplane_make(t, p, DECAP_TAIL, &out->dataplane, &out->segments, &out->labels,
+			    reason, len);
 	if (rc == 0)
 		rc = next_hop_make(t, p->links[0], &out->first_hop, reason, len);
 	if (rc == 0) {
@@ -274,9 +359,10 @@ void encode_bypass_clear(struct encode_bypass *b)
 	if (!b)
 		return;
 	json_decref(b->segments);
+	json_decref(b->labels);
 	json_decref(b->first_hop);
 	json_decref(b->nodes);
-	b->segments = b->first_hop = b->nodes = NULL;
+	b->segments = b->labels = b->first_hop = b->nodes = NULL;
 	b->ok = false;
 }
 
@@ -292,8 +378,8 @@ int encode_bypass_make(const ted_t *t, uint32_t link, const struct cspf_result *
 		snprintf(out->reason, sizeof(out->reason), "%s", res->reason);
 		return 0;
 	}
-	rc = segments_make(t, &res->path, DECAP_MERGE, &out->segments, out->reason,
-			   sizeof(out->reason));
+	rc = dataplane_make(t, &res->path, DECAP_MERGE, &out->dataplane, &out->segments,
+			    &out->labels, out->reason, sizeof(out->reason));
 	if (rc == 0)
 		rc = next_hop_make(t, res->path.links[0], &out->first_hop, out->reason,
 				   sizeof(out->reason));
@@ -318,19 +404,37 @@ json_t *encode_tunnel(const ted_t *t, const char *lsp, const struct cspf_path *p
 
 	if (!o || !set(o, "lsp", json_string(lsp)) || !set(o, "to", json_string(tail->name)) ||
 	    !set(o, "destinations", json_deep_copy(e->destinations)) ||
-	    !set(o, "dataplane", json_string("srv6")) ||
-	    !set(o, "segments", json_deep_copy(e->segments)) ||
+	    !set(o, "dataplane", json_string(dataplane_name(e->dataplane))) ||
+	    !set_stack(o, e->dataplane, e->segments, e->labels) ||
 	    !set(o, "first_hop", json_deep_copy(e->first_hop)) ||
 	    !set(o, "path", json_deep_copy(e->nodes)) ||
 	    !set(o, "bandwidth", json_integer((json_int_t)bandwidth)) ||
 	    !set(o, "metric", json_integer(u32_clamp(metric))))
 		goto fail;
 	if (backup && backup->ok) {
-		json_t *b = json_object();
+		json_t *b, *stack = NULL;
 
+		if (backup->dataplane == ENCODE_MPLS) {
+			/* the bypass to the merge point, then the rest of the TE path (an SRv6
+			 * primary has no labels: the merge point then gets plain IP) */
+			size_t nb = json_array_size(backup->labels), np = 0;
+
+			if (e->dataplane == ENCODE_MPLS)
+				np = json_array_size(e->labels);
+			if (nb + np > LABELS_MAX)
+				return o; /* too deep to push: no backup at the head end */
+			if (!(stack = json_deep_copy(backup->labels)) ||
+			    (np && json_array_extend(stack, e->labels) != 0)) {
+				json_decref(stack);
+				goto fail;
+			}
+		} else if (!(stack = json_deep_copy(backup->segments))) {
+			goto fail;
+		}
+		b = json_object();
 		if (!set(o, "backup", b) ||
 		    !set(b, "link", json_string(t->links[backup->link].name)) ||
-		    !set(b, "segments", json_deep_copy(backup->segments)) ||
+		    !set(b, backup->dataplane == ENCODE_MPLS ? "labels" : "segments", stack) ||
 		    !set(b, "first_hop", json_deep_copy(backup->first_hop)))
 			goto fail;
 	}
@@ -347,8 +451,8 @@ json_t *encode_protect(const ted_t *t, const struct encode_bypass *b, const json
 	if (!o || !b->ok || !set(o, "link", json_string(t->links[b->link].name)) ||
 	    !set(o, "protection", json_string("link")) ||
 	    !set(o, "merge_point", json_string(t->nodes[b->merge_point].name)) ||
-	    !set(o, "dataplane", json_string("srv6")) ||
-	    !set(o, "segments", json_deep_copy(b->segments)) ||
+	    !set(o, "dataplane", json_string(dataplane_name(b->dataplane))) ||
+	    !set_stack(o, b->dataplane, b->segments, b->labels) ||
 	    !set(o, "first_hop", json_deep_copy(b->first_hop)) ||
 	    !set(o, "path", json_deep_copy(b->nodes)) ||
 	    !set(o, "lsps", json_deep_copy(lsps))) {
@@ -370,6 +474,10 @@ json_t *encode_bypass_entry(const ted_t *t, const struct encode_bypass *b)
 	    !set(o, "state", json_string(b->ok ? "up" : "none")))
 		goto fail;
 	if (b->ok && !set(o, "path", json_deep_copy(b->nodes)))
+		goto fail;
+	if (b->ok && b->dataplane == ENCODE_MPLS &&
+	    (!set(o, "dataplane", json_string("mpls")) ||
+	     !set(o, "labels", json_deep_copy(b->labels))))
 		goto fail;
 	if (!b->ok && !set(o, "reason", json_string(b->reason[0] ? b->reason : "no bypass")))
 		goto fail;
@@ -411,8 +519,8 @@ json_t *encode_path_up(const ted_t *t, const char *lsp, const struct lsp_request
 	    !set(o, "path", json_deep_copy(e->hops)) ||
 	    !set(o, "metric", json_integer(u32_clamp(res->cost))) ||
 	    !set(o, "delay_us", json_integer(u32_clamp(res->delay_us))) ||
-	    !set(o, "dataplane", json_string("srv6")) ||
-	    !set(o, "segments", json_deep_copy(e->segments)) ||
+	    !set(o, "dataplane", json_string(dataplane_name(e->dataplane))) ||
+	    !set_stack(o, e->dataplane, e->segments, e->labels) ||
 	    (bypasses && !set(o, "bypasses", json_deep_copy(bypasses))) ||
 	    (reason && reason[0] && !set(o, "reason", json_string(reason)))) {
 		json_decref(o);
