@@ -3,7 +3,11 @@
  * iteration (uv_check) turns accumulated changes into one plan and one batch of
  * netlink messages; local repair on carrier loss does the same at once, inside the
  * netlink event, and reports how long it took. DESIGN §6 (pin segment 0 of a tunnel to
- * its first hop with a /128; End.B6.Encaps over a bypass), §9 (reconciliation, etcd
+ * its first hop with a /128; End.B6.Encaps over a bypass; SR-MPLS, RFC 8667: a label
+ * stack pushed toward the first hop, local adjacency labels as AF_MPLS routes swapped
+ * into the bypass stack on carrier loss; everything a kernel without MPLS, MPLS push,
+ * seg6 or seg6local cannot take is kept out and counted as refused, with the
+ * capability's sentence as the last error), §9 (reconciliation, etcd
  * loss, local repair, preferences), §10 (BGP routes of every border node; the best path
  * per prefix by fib-agent/agent_input.c's order). */
 #include "fib-agent/agent.h"
@@ -38,6 +42,7 @@ struct entry {
 		struct rib_candidate *cand;
 		struct agent_tunnel *te;
 		struct nl_sid *sid;
+		struct nl_mpls_route *label;
 		struct agent_protect *protect;
 		struct agent_bgp *bgp;
 		void *any;
@@ -73,7 +78,7 @@ struct agent {
 	bool dirty;
 	uv_check_t check;
 	uv_timer_t retry;
-	unsigned counts[AGENT_IN_BGP + 1];
+	unsigned counts[AGENT_IN_KINDS];
 	int64_t applied_rev;
 	size_t refused;			/* entries the kernel cannot take (no SRv6 ...) */
 	size_t refused_reported;
@@ -203,6 +208,17 @@ static struct rib_candidate te_pin(const struct agent_tunnel *t)
 	return c;
 }
 
+/* Why the kernel cannot carry tunnel t (NULL: it can): SRv6 needs seg6 encapsulation,
+ * SR-MPLS with labels to push the MPLS lwtunnel; an empty stack needs nothing. */
+static const char *tunnel_refusal(const struct agent *a, const struct agent_tunnel *t)
+{
+	const struct nl_caps *caps = nl_route_sock_caps(a->ns);
+
+	if (!t->mpls)
+		return nl_caps_seg6_reason(caps);
+	return t->nh.n_labels ? nl_caps_mpls_encap_reason(caps) : NULL;
+}
+
 static void entry_undo(struct agent *a, struct entry *e)
 {
 	switch (e->kind) {
@@ -215,7 +231,7 @@ static void entry_undo(struct agent *a, struct entry *e)
 
 		for (size_t i = 0; i < t->n_dest; i++)
 			rib_withdraw(a->rib, &t->dest[i], RIB_SRC_TE, t->lsp);
-		if (t->nh.n_segs && t->nh.gateway.family == AF_INET6) {
+		if (!t->mpls && t->nh.n_segs && t->nh.gateway.family == AF_INET6) {
 			struct rib_candidate pin = te_pin(t);
 
 			rib_withdraw(a->rib, &pin.prefix, RIB_SRC_TE, t->lsp);
@@ -239,7 +255,7 @@ static void entry_undo(struct agent *a, struct entry *e)
 	default:
 		break;
 	}
-	if (e->kind <= AGENT_IN_BGP && a->counts[e->kind])
+	if (e->kind < AGENT_IN_KINDS && a->counts[e->kind])
 		a->counts[e->kind]--;
 }
 
@@ -283,11 +299,16 @@ static int entry_do(struct agent *a, const char *key, struct agent_input *in, st
 			return -ENOMEM;
 		*t = in->te;
 		ptr_set(a->tunnels, t->lsp, t);
-		/* a kernel without SRv6 encapsulation cannot carry the tunnel: keep it out
-		 * of the RIB, so it shadows neither the IGP route to its destinations nor
-		 * the BGP routes that would resolve over it (counted as refused) */
-		if (nl_caps_seg6_reason(nl_route_sock_caps(a->ns)))
+		/* a kernel without SRv6 encapsulation (MPLS push for an SR-MPLS tunnel)
+		 * cannot carry the tunnel: keep it out of the RIB, so it shadows neither the
+		 * IGP route to its destinations nor the BGP routes that would resolve over it
+		 * (counted as refused) */
+		if (tunnel_refusal(a, t)) {
+			if (t->mpls)
+				LOG_RL(LOG_LVL_WARN, "agent", "%s: not installed: %s", key,
+				       tunnel_refusal(a, t));
 			break;
+		}
 		for (size_t i = 0; rc == 0 && i < t->n_dest; i++) {
 			struct rib_candidate c;
 
@@ -302,8 +323,11 @@ static int entry_do(struct agent *a, const char *key, struct agent_input *in, st
 			rc = rib_update(a->rib, &c);
 		}
 		/* DESIGN §6: Linux routes the encapsulated packet by segment 0, so pin it
-		 * to the tunnel's first hop (IPv6 routes need an IPv6 gateway) */
-		if (rc == 0 && t->nh.gateway.family == AF_INET6) {
+		 * to the tunnel's first hop (IPv6 routes need an IPv6 gateway). An MPLS push
+		 * goes straight to the first hop's gateway: nothing to pin. */
+		if (rc == 0 && t->mpls) {
+			/* nothing */
+		} else if (rc == 0 && t->nh.gateway.family == AF_INET6) {
 			struct rib_candidate pin = te_pin(t);
 
 			rc = rib_update(a->rib, &pin);
@@ -318,6 +342,14 @@ static int entry_do(struct agent *a, const char *key, struct agent_input *in, st
 		if (!(e->sid = malloc(sizeof(*e->sid))))
 			return -ENOMEM;
 		*e->sid = in->sid;
+		break;
+	case AGENT_IN_LABEL:
+		if (!(e->label = malloc(sizeof(*e->label))))
+			return -ENOMEM;
+		*e->label = in->label;
+		if (nl_caps_mpls_reason(nl_route_sock_caps(a->ns)))
+			LOG_RL(LOG_LVL_WARN, "agent", "%s: not installed: %s", key,
+			       nl_caps_mpls_reason(nl_route_sock_caps(a->ns)));
 		break;
 	case AGENT_IN_PROTECT:
 		if (!(e->protect = malloc(sizeof(*e->protect))))
@@ -344,7 +376,7 @@ static int entry_do(struct agent *a, const char *key, struct agent_input *in, st
 	default:
 		break;
 	}
-	if (rc == 0 && in->kind <= AGENT_IN_BGP)
+	if (rc == 0 && in->kind < AGENT_IN_KINDS)
 		a->counts[in->kind]++;
 	return rc;
 }
@@ -462,6 +494,8 @@ struct fib_builder {
 	size_t n, cap;
 	struct nl_sid *sids;
 	size_t nsids;
+	struct nl_mpls_route *mpls;
+	size_t nmpls;
 	size_t moved;			/* entries switched by local repair */
 };
 
@@ -544,6 +578,46 @@ static bool needs_seg6(const struct rib_fib_entry *e)
 	return false;
 }
 
+static bool needs_mpls_push(const struct rib_fib_entry *e)
+{
+	for (size_t i = 0; i < e->n_nh; i++)
+		if (e->nh[i].n_labels)
+			return true;
+	return false;
+}
+
+static void refuse(struct agent *a, const char *why)
+{
+	a->refused++;
+	snprintf(a->refused_reason, sizeof(a->refused_reason), "%s", why);
+}
+
+/* Local repair of a local MPLS label whose next hop left on a dead link: push the
+ * link's SR-MPLS bypass in front of what the label was swapped to (an adjacency
+ * label: nothing, so the merge point sees the rest of the stack) and leave on the
+ * bypass's first hop. Returns true if the route changed. */
+static bool repair_label(struct agent *a, struct nl_mpls_route *r)
+{
+	struct rib_nh *nh = &r->nh[0];
+	const struct agent_protect *p;
+	struct rib_nh n;
+
+	if (r->n_nh != 1 || !nh_down(a, nh))
+		return false;
+	p = ptr_of(a->protects, nh->ifname);
+	if (!p || !p->mpls || nh_down(a, &p->nh) ||
+	    (size_t)p->nh.n_labels + nh->n_labels > RIB_MAX_SEGS)
+		return false;
+	memset(&n, 0, sizeof(n));
+	n.gateway = p->nh.gateway;
+	snprintf(n.ifname, sizeof(n.ifname), "%s", p->nh.ifname);
+	memcpy(n.labels, p->nh.labels, p->nh.n_labels * sizeof(n.labels[0]));
+	memcpy(n.labels + p->nh.n_labels, nh->labels, nh->n_labels * sizeof(n.labels[0]));
+	n.n_labels = (uint8_t)(p->nh.n_labels + nh->n_labels);
+	*nh = n;
+	return true;
+}
+
 static int build_desired(struct agent *a, struct fib_builder *b)
 {
 	const struct nl_caps *caps = nl_route_sock_caps(a->ns);
@@ -566,9 +640,11 @@ static int build_desired(struct agent *a, struct fib_builder *b)
 		if (json_object_size(a->down) && repair_route(a, &e, b))
 			b->moved++;
 		if (needs_seg6(&e) && nl_caps_seg6_reason(caps)) {
-			a->refused++;
-			snprintf(a->refused_reason, sizeof(a->refused_reason), "%s",
-				 nl_caps_seg6_reason(caps));
+			refuse(a, nl_caps_seg6_reason(caps));
+			continue;
+		}
+		if (needs_mpls_push(&e) && nl_caps_mpls_encap_reason(caps)) {
+			refuse(a, nl_caps_mpls_encap_reason(caps));
 			continue;
 		}
 		if ((rc = fb_add(b, &e)) < 0)
@@ -577,20 +653,34 @@ static int build_desired(struct agent *a, struct fib_builder *b)
 	free(fib);
 	if (rc < 0)
 		return rc;
-	if (a->counts[AGENT_IN_TE] && nl_caps_seg6_reason(caps)) {
-		a->refused += a->counts[AGENT_IN_TE];
-		snprintf(a->refused_reason, sizeof(a->refused_reason), "%s",
-			 nl_caps_seg6_reason(caps));
+	json_object_foreach(a->tunnels, key, v) {
+		const struct agent_tunnel *t = (const void *)(uintptr_t)json_integer_value(v);
+
+		if (tunnel_refusal(a, t))
+			refuse(a, tunnel_refusal(a, t));
 	}
 	size_t nsid = json_object_size(a->entries);
 
 	b->sids = calloc(nsid ? nsid : 1, sizeof(*b->sids));
-	if (!b->sids)
+	b->mpls = calloc(nsid ? nsid : 1, sizeof(*b->mpls));
+	if (!b->sids || !b->mpls)
 		return -ENOMEM;
 	json_object_foreach(a->entries, key, v) {
 		const struct entry *e = (const void *)(uintptr_t)json_integer_value(v);
 		struct nl_sid s;
 
+		if (e->kind == AGENT_IN_LABEL) {
+			struct nl_mpls_route r = *e->label;
+
+			if (nl_caps_mpls_reason(caps)) {
+				refuse(a, nl_caps_mpls_reason(caps));
+				continue;
+			}
+			if (json_object_size(a->down) && repair_label(a, &r))
+				b->moved++;
+			b->mpls[b->nmpls++] = r;
+			continue;
+		}
 		if (e->kind != AGENT_IN_SID)
 			continue;
 		if (nl_caps_seg6_local_reason(caps)) {
@@ -604,7 +694,7 @@ static int build_desired(struct agent *a, struct fib_builder *b)
 		if (s.behavior == NL_SID_END_X && json_object_get(a->down, s.ifname)) {
 			const struct agent_protect *p = ptr_of(a->protects, s.ifname);
 
-			if (p && !nh_down(a, &p->nh)) {
+			if (p && !p->mpls && !nh_down(a, &p->nh)) {
 				s.behavior = NL_SID_END_B6_ENCAPS;
 				memset(&s.nh6, 0, sizeof(s.nh6));
 				s.n_segs = p->nh.n_segs;
@@ -624,7 +714,8 @@ static void fib_copy_view(struct nl_fib *dst, const struct fib_builder *b)
 	nl_fib_free(dst);
 	dst->routes = calloc(b->n ? b->n : 1, sizeof(*dst->routes));
 	dst->sids = calloc(b->nsids ? b->nsids : 1, sizeof(*dst->sids));
-	if (!dst->routes || !dst->sids) {
+	dst->mpls = calloc(b->nmpls ? b->nmpls : 1, sizeof(*dst->mpls));
+	if (!dst->routes || !dst->sids || !dst->mpls) {
 		nl_fib_free(dst);
 		return;
 	}
@@ -633,6 +724,8 @@ static void fib_copy_view(struct nl_fib *dst, const struct fib_builder *b)
 	dst->n_routes = b->n;
 	memcpy(dst->sids, b->sids, b->nsids * sizeof(*b->sids));
 	dst->n_sids = b->nsids;
+	memcpy(dst->mpls, b->mpls, b->nmpls * sizeof(*b->mpls));
+	dst->n_mpls = b->nmpls;
 }
 
 static int redump(struct agent *a)
@@ -670,7 +763,7 @@ static size_t flush(struct agent *a, const char *why)
 		log_err("agent", "building the desired FIB: %s", strerror(-rc));
 		goto out;
 	}
-	desired = (struct nl_fib){b.routes, b.n, b.sids, b.nsids, NULL, 0};
+	desired = (struct nl_fib){b.routes, b.n, b.sids, b.nsids, b.mpls, b.nmpls};
 	if ((rc = nl_plan_make(&desired, &a->current, &plan)) < 0) {
 		log_err("agent", "planning: %s", strerror(-rc));
 		goto out;
@@ -718,6 +811,7 @@ static size_t flush(struct agent *a, const char *why)
 out:
 	free(b.routes);
 	free(b.sids);
+	free(b.mpls);
 	a->state_dirty = true;
 	state_maybe_write(a);
 	return moved;
@@ -764,10 +858,12 @@ static json_t *state_value(struct agent *a)
 	json_object_set_new(counts, "isis", json_integer(a->counts[AGENT_IN_ISIS]));
 	json_object_set_new(counts, "te", json_integer(a->counts[AGENT_IN_TE]));
 	json_object_set_new(counts, "bgp", json_integer(a->counts[AGENT_IN_BGP]));
-	json_object_set_new(counts, "sid", json_integer(a->counts[AGENT_IN_SID]));
+	json_object_set_new(counts, "sid", json_integer(a->counts[AGENT_IN_SID] +
+							 a->counts[AGENT_IN_LABEL]));
 	json_object_set_new(counts, "protect", json_integer(a->counts[AGENT_IN_PROTECT]));
 	json_object_set_new(counts, "installed",
-			    json_integer((json_int_t)(a->current.n_routes + a->current.n_sids)));
+			    json_integer((json_int_t)(a->current.n_routes + a->current.n_sids +
+						      a->current.n_mpls)));
 	json_object_set_new(v, "counts", counts);
 	if (rib_unresolved(a->rib, &un, &nun) == 0) {
 		json_t *arr = json_array();
@@ -1102,7 +1198,8 @@ int agent_start(uv_loop_t *loop, const struct agent_opts *o, struct agent **out,
 		for (size_t i = 0; i < t->n && nifs < 64; i++)
 			if (strcmp(t->v[i].name, "lo") != 0)
 				ifs[nifs++] = t->v[i].name;
-		struct nl_dataplane_cfg dc = {ifs, nifs, false, 0};
+		/* MPLS input on the links where the kernel has MPLS (DESIGN §9) */
+		struct nl_dataplane_cfg dc = {ifs, nifs, nl_route_sock_caps(a->ns)->mpls, 0};
 
 		nl_dataplane_setup(NULL, &dc, report_sysctl, a);
 	}
@@ -1113,6 +1210,8 @@ int agent_start(uv_loop_t *loop, const struct agent_opts *o, struct agent **out,
 
 	if (nl_caps_mpls_reason(caps))
 		log_warn("agent", "%s", nl_caps_mpls_reason(caps));
+	else if (nl_caps_mpls_encap_reason(caps))
+		log_warn("agent", "%s", nl_caps_mpls_encap_reason(caps));
 	if (nl_caps_seg6_reason(caps))
 		log_warn("agent", "%s", nl_caps_seg6_reason(caps));
 	if (nl_caps_seg6_local_reason(caps))
@@ -1121,8 +1220,9 @@ int agent_start(uv_loop_t *loop, const struct agent_opts *o, struct agent **out,
 		snprintf(err, errlen, "cannot read the kernel's routes: %s", strerror(-rc));
 		goto fail;
 	}
-	log_info("agent", "kernel holds %zu kvte routes and %zu SIDs (protocol %d)",
-		 a->current.n_routes, a->current.n_sids, KVTE_RTPROT);
+	log_info("agent", "kernel holds %zu kvte routes, %zu SIDs and %zu MPLS labels "
+		 "(protocol %d)", a->current.n_routes, a->current.n_sids, a->current.n_mpls,
+		 KVTE_RTPROT);
 	if ((rc = etcd_client_new(loop, &co, &a->c, err, errlen)) < 0)
 		goto fail;
 	uv_timer_init(loop, &a->retry);

@@ -69,6 +69,67 @@ static bool get_segs(jx_ctx *c, const json_t *o, const char *field, bool require
 	return true;
 }
 
+/* An MPLS label stack (0..RIB_MAX_SEGS labels, or min..RIB_MAX_SEGS) into labels. */
+static bool get_label_array(jx_ctx *c, const json_t *o, const char *field, bool required,
+			    size_t min, uint8_t *n, uint32_t *labels)
+{
+	json_t *a = NULL, *v;
+	size_t i;
+
+	if (!jx_get_array(c, o, field, required, &a))
+		return false;
+	if (!a)
+		return true;
+	if (json_array_size(a) < min || json_array_size(a) > RIB_MAX_SEGS)
+		return jx_fail_field(c, field, "expected %zu..%d labels, got %zu", min,
+				     RIB_MAX_SEGS, json_array_size(a));
+	size_t m = jx_push_field(c, field);
+
+	json_array_foreach(a, i, v) {
+		size_t mi = jx_push_index(c, i);
+		json_int_t l = json_is_integer(v) ? json_integer_value(v) : -1;
+
+		if (l < KEYS_MPLS_LABEL_MIN || l > KEYS_MPLS_LABEL_MAX) {
+			char d[64];
+
+			jx_fail(c, "expected an MPLS label %d..%d, got %s", KEYS_MPLS_LABEL_MIN,
+				KEYS_MPLS_LABEL_MAX, jx_describe(v, d, sizeof(d)));
+			jx_pop(c, mi);
+			jx_pop(c, m);
+			return false;
+		}
+		labels[(*n)++] = (uint32_t)l;
+		jx_pop(c, mi);
+	}
+	jx_pop(c, m);
+	return true;
+}
+
+/* "segments" (srv6) or "labels" (mpls, may be empty) of a tunnel, backup or bypass;
+ * the other one must be absent. */
+static bool get_stack(jx_ctx *c, const json_t *o, bool mpls, struct rib_nh *nh)
+{
+	if (mpls) {
+		if (json_object_get(o, "segments"))
+			return jx_fail_field(c, "segments", "not allowed with dataplane mpls");
+		return get_label_array(c, o, "labels", true, 0, &nh->n_labels, nh->labels);
+	}
+	if (json_object_get(o, "labels"))
+		return jx_fail_field(c, "labels", "not allowed with dataplane srv6");
+	return get_segs(c, o, "segments", true, nh);
+}
+
+static bool get_dataplane(jx_ctx *c, const json_t *o, bool required, bool *mpls)
+{
+	static const char *const dps[] = {"srv6", "mpls", NULL};
+	int dp = 0;
+
+	if (!jx_get_enum(c, o, "dataplane", required, dps, &dp))
+		return false;
+	*mpls = dp == 1;
+	return true;
+}
+
 static bool check_prefix(jx_ctx *c, const json_t *v, const prefix_t *key_prefix, prefix_t *out)
 {
 	if (!jx_get_prefix(c, v, "prefix", true, out))
@@ -148,19 +209,16 @@ static bool parse_te(jx_ctx *c, const json_t *v, const struct key_info *ki, cons
 		     struct agent_tunnel *t)
 {
 	json_t *dests = NULL, *d, *bk = NULL;
-	const char *lsp = NULL, *dp = NULL, *blink = NULL;
+	const char *lsp = NULL, *blink = NULL;
 	int64_t metric = 0;
 	size_t i;
 
-	if (!jx_get_string(c, v, "lsp", true, &lsp) || !jx_get_string(c, v, "dataplane", true, &dp) ||
+	if (!jx_get_string(c, v, "lsp", true, &lsp) || !get_dataplane(c, v, true, &t->mpls) ||
 	    !jx_get_array(c, v, "destinations", true, &dests) ||
 	    !jx_get_int(c, v, "metric", false, 0, UINT32_MAX, &metric))
 		return false;
 	if (strcmp(lsp, ki->lsp) != 0)
 		return jx_fail_field(c, "lsp", "differs from the key's LSP name");
-	if (strcmp(dp, "srv6") != 0)
-		return jx_fail_field(c, "dataplane", "only srv6 tunnels are programmed (MPLS "
-				     "tunnels need kernel MPLS)");
 	snprintf(t->lsp, sizeof(t->lsp), "%s", lsp);
 	t->metric = (uint32_t)metric;
 	if (json_array_size(dests) == 0 || json_array_size(dests) > AGENT_MAX_DESTS)
@@ -177,7 +235,7 @@ static bool parse_te(jx_ctx *c, const json_t *v, const struct key_info *ki, cons
 	}
 	jx_pop(c, m);
 	t->n_dest = json_array_size(dests);
-	if (!get_nh(c, v, "first_hop", &t->nh) || !get_segs(c, v, "segments", true, &t->nh))
+	if (!get_nh(c, v, "first_hop", &t->nh) || !get_stack(c, v, t->mpls, &t->nh))
 		return false;
 	snprintf(t->nh.tunnel, sizeof(t->nh.tunnel), "%s", lsp);
 	if (!jx_get_object(c, v, "backup", false, &bk))
@@ -191,8 +249,10 @@ static bool parse_te(jx_ctx *c, const json_t *v, const struct key_info *ki, cons
 		if (keys_link_parse(blink, &kl) < 0 || strcmp(kl.node, node) != 0)
 			return jx_fail_field(c, "link", "expected one of %s's links \"%s:<if>\"",
 					     node, node);
+		/* the backup may use the other dataplane (an SR-MPLS bypass of an SRv6
+		 * tunnel's first link): whichever of labels / segments it has */
 		if (!get_nh(c, bk, "first_hop", &t->backup_nh) ||
-		    !get_segs(c, bk, "segments", true, &t->backup_nh))
+		    !get_stack(c, bk, json_object_get(bk, "labels") != NULL, &t->backup_nh))
 			return false;
 		snprintf(t->backup_nh.tunnel, sizeof(t->backup_nh.tunnel), "%s", lsp);
 		snprintf(t->backup_ifname, sizeof(t->backup_ifname), "%s", kl.ifname);
@@ -202,16 +262,63 @@ static bool parse_te(jx_ctx *c, const json_t *v, const struct key_info *ki, cons
 	return true;
 }
 
+/* rib-sid's MPLS form: pop (adjacency label: forward out of next_hop), swap (replace
+ * by out_labels, forward), pop-lookup (pop and deliver to lo: the IP lookup). */
+static int parse_label(jx_ctx *c, const json_t *v, const struct key_info *ki,
+		       struct nl_mpls_route *r)
+{
+	static const char *const ops[] = {"pop", "swap", "pop-lookup", NULL};
+	int op = 0;
+	int64_t label = 0;
+	json_t *table;
+
+	if (!jx_get_int(c, v, "label", true, KEYS_MPLS_LABEL_MIN, KEYS_MPLS_LABEL_MAX, &label) ||
+	    !jx_get_enum(c, v, "op", true, ops, &op))
+		return -EINVAL;
+	if ((uint32_t)label != ki->sid.label) {
+		jx_fail_field(c, "label", "differs from the key's label");
+		return -EINVAL;
+	}
+	if (json_object_get(v, "sid")) {
+		jx_fail_field(c, "sid", "not allowed in an MPLS label value");
+		return -EINVAL;
+	}
+	r->label = (uint32_t)label;
+	r->n_nh = 1;
+	if (op == 2) { /* pop-lookup */
+		table = json_object_get(v, "table");
+		bool main_table = !table ||
+				  (json_is_string(table) &&
+				   strcmp(json_string_value(table), "main") == 0) ||
+				  (json_is_integer(table) &&
+				   json_integer_value(table) == NL_TABLE_MAIN);
+
+		if (!main_table) {
+			jx_fail_field(c, "table", "only \"main\": Linux MPLS pops and looks up in "
+				      "the main table");
+			return -EOPNOTSUPP;
+		}
+		snprintf(r->nh[0].ifname, sizeof(r->nh[0].ifname), "lo");
+		return 0;
+	}
+	if (!get_nh(c, v, "next_hop", &r->nh[0]))
+		return -EINVAL;
+	if (op == 1 && !get_label_array(c, v, "out_labels", true, 1, &r->nh[0].n_labels,
+					r->nh[0].labels))
+		return -EINVAL;
+	if (op == 0 && json_object_get(v, "out_labels")) {
+		jx_fail_field(c, "out_labels", "not allowed with op pop");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int parse_sid(jx_ctx *c, const json_t *v, const struct key_info *ki, struct nl_sid *s)
 {
 	const char *b = NULL, *ifn = NULL;
 	json_t *table;
 	struct rib_nh tmp = {0};
 
-	if (ki->sid.is_label) {
-		jx_fail(c, "MPLS labels are not programmed by the agent yet (kernel MPLS)");
-		return -EOPNOTSUPP;
-	}
 	if (!jx_get_string(c, v, "behavior", true, &b))
 		return -EINVAL;
 	if (nl_sid_behavior_parse(b, &s->behavior) < 0) {
@@ -291,8 +398,8 @@ static bool parse_protect(jx_ctx *c, const json_t *v, const struct key_info *ki,
 	if (keys_link_parse(link, &kl) < 0 || strcmp(kl.node, ki->link.node) != 0 ||
 	    strcmp(kl.ifname, ki->link.ifname) != 0)
 		return jx_fail_field(c, "link", "differs from the key's link");
-	if (!get_nh(c, v, "first_hop", &p->nh) || !get_segs(c, v, "segments", true, &p->nh) ||
-	    !jx_get_string(c, v, "merge_point", true, &mp))
+	if (!get_dataplane(c, v, false, &p->mpls) || !get_nh(c, v, "first_hop", &p->nh) ||
+	    !get_stack(c, v, p->mpls, &p->nh) || !jx_get_string(c, v, "merge_point", true, &mp))
 		return false;
 	if (!keys_name_valid(mp))
 		return jx_fail_field(c, "merge_point", "not a node name");
@@ -386,8 +493,13 @@ int agent_input_parse(const keys_t *k, const char *node, const char *key, const 
 		rc = parse_te(&c, v, &ki, node, &out->te) ? 0 : -EINVAL;
 		break;
 	case KEY_RIB_SID:
-		out->kind = AGENT_IN_SID;
-		rc = parse_sid(&c, v, &ki, &out->sid);
+		if (ki.sid.is_label) {
+			out->kind = AGENT_IN_LABEL;
+			rc = parse_label(&c, v, &ki, &out->label);
+		} else {
+			out->kind = AGENT_IN_SID;
+			rc = parse_sid(&c, v, &ki, &out->sid);
+		}
 		break;
 	case KEY_RIB_PROTECT:
 		out->kind = AGENT_IN_PROTECT;

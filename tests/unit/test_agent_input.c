@@ -415,10 +415,46 @@ START_TEST(te_example)
 	json_decref(v);
 	free(t);
 
-	/* the MPLS example is refused with the reason */
+	/* SR-MPLS tunnels: the label stack rides on the first hop, no segments */
 	t = example("rib-te-tunnel", "valid-mpls-r4-to-r1.json");
-	expect_err("r1", key_te(key, "r1", "r4-to-r1"), t, -EINVAL, "dataplane: ",
-		   "only srv6 tunnels");
+	ck_ok(parse("r4", key_te(key, "r4", "r4-to-r1"), t), AGENT_IN_TE);
+	ck_assert(IN.te.mpls);
+	ck_assert_uint_eq(IN.te.nh.n_segs, 0);
+	ck_assert_uint_eq(IN.te.nh.n_labels, 2);
+	ck_assert_uint_eq(IN.te.nh.labels[0], 24021);
+	ck_assert_uint_eq(IN.te.nh.labels[1], 24012);
+	ck_addr(&IN.te.nh.gateway, "100.65.0.4");
+	ck_assert_str_eq(IN.te.nh.ifname, "et1");
+	ck_assert_str_eq(IN.te.nh.tunnel, "r4-to-r1");
+	ck_assert(!IN.te.has_backup);
+	free(t);
+	t = example("rib-te-tunnel", "valid-mpls-r1-to-r4-backup.json");
+	ck_ok(parse("r1", key_te(key, "r1", "r1-to-r4"), t), AGENT_IN_TE);
+	ck_assert(IN.te.mpls);
+	ck_assert_uint_eq(IN.te.nh.n_labels, 1);
+	ck_assert_uint_eq(IN.te.nh.labels[0], 24024);
+	ck_assert(IN.te.has_backup);
+	ck_assert_str_eq(IN.te.backup_ifname, "et2");
+	ck_assert_str_eq(IN.te.backup_nh.ifname, "et3");
+	ck_addr(&IN.te.backup_nh.gateway, "100.65.0.7");
+	ck_assert_uint_eq(IN.te.backup_nh.n_labels, 2);
+	ck_assert_uint_eq(IN.te.backup_nh.labels[0], 24032);
+	ck_assert_uint_eq(IN.te.backup_nh.labels[1], 24024);
+	ck_assert_uint_eq(IN.te.backup_nh.n_segs, 0);
+	ck_assert_str_eq(IN.te.backup_nh.tunnel, "r1-to-r4");
+	free(t);
+	/* a one-link path: nothing to push */
+	t = example("rib-te-tunnel", "valid-mpls-one-link-empty-stack.json");
+	ck_ok(parse("r1", key_te(key, "r1", "r1-to-r2"), t), AGENT_IN_TE);
+	ck_assert(IN.te.mpls);
+	ck_assert_uint_eq(IN.te.nh.n_labels, 0);
+	ck_assert_uint_eq(IN.te.nh.n_segs, 0);
+	ck_assert_uint_eq(IN.te.n_dest, 2);
+	free(t);
+	/* an SRv6 tunnel is not mpls */
+	t = example("rib-te-tunnel", "valid-srv6-r1-to-r4.json");
+	ck_ok(parse("r1", key_te(key, "r1", "r1-to-r4"), t), AGENT_IN_TE);
+	ck_assert(!IN.te.mpls);
 	free(t);
 }
 END_TEST
@@ -504,21 +540,30 @@ START_TEST(sid_examples)
 	ck_assert_uint_eq(IN.sid.table, 0);
 	free(t);
 
-	/* MPLS labels are not programmed yet */
-	static const struct {
-		const char *file;
-		uint32_t label;
-	} mpls[] = {
-		{ "valid-mpls-pop.json", 24002 },
-		{ "valid-mpls-swap.json", 16004 },
-		{ "valid-mpls-pop-lookup.json", 16001 },
-	};
-	for (size_t i = 0; i < sizeof(mpls) / sizeof(mpls[0]); i++) {
-		t = example("rib-sid", mpls[i].file);
-		expect_err("r1", key_label(key, "r1", mpls[i].label), t, -EOPNOTSUPP,
-			   "MPLS labels are not programmed", NULL);
-		free(t);
-	}
+	/* MPLS labels: AF_MPLS routes */
+	t = example("rib-sid", "valid-mpls-pop.json");
+	ck_ok(parse("r1", key_label(key, "r1", 24002), t), AGENT_IN_LABEL);
+	ck_assert_uint_eq(IN.label.label, 24002);
+	ck_assert_uint_eq(IN.label.n_nh, 1);
+	ck_assert_str_eq(IN.label.nh[0].ifname, "et2");
+	ck_addr(&IN.label.nh[0].gateway, "100.65.0.3");
+	ck_assert_uint_eq(IN.label.nh[0].n_labels, 0); /* pop */
+	free(t);
+	t = example("rib-sid", "valid-mpls-swap.json");
+	ck_ok(parse("r1", key_label(key, "r1", 16004), t), AGENT_IN_LABEL);
+	ck_assert_uint_eq(IN.label.label, 16004);
+	ck_assert_uint_eq(IN.label.nh[0].n_labels, 1);
+	ck_assert_uint_eq(IN.label.nh[0].labels[0], 16004);
+	ck_assert_str_eq(IN.label.nh[0].ifname, "et2");
+	free(t);
+	t = example("rib-sid", "valid-mpls-pop-lookup.json");
+	ck_ok(parse("r1", key_label(key, "r1", 16001), t), AGENT_IN_LABEL);
+	ck_assert_uint_eq(IN.label.label, 16001);
+	ck_assert_uint_eq(IN.label.n_nh, 1);
+	ck_assert_str_eq(IN.label.nh[0].ifname, "lo");
+	ck_assert(addr_is_unset(&IN.label.nh[0].gateway));
+	ck_assert_uint_eq(IN.label.nh[0].n_labels, 0);
+	free(t);
 }
 END_TEST
 
@@ -539,13 +584,28 @@ START_TEST(protect_examples)
 	ck_addr(&IN.protect.nh.segs[2], "fc00:0:2:d6::");
 	ck_assert_uint_eq(IN.protect.nh.n_labels, 0);
 	ck_assert_str_eq(IN.protect.merge_point, "r2");
+	ck_assert(!IN.protect.mpls);
 	free(t);
 
-	/* r2's MPLS bypass: not r1's business; refused at r2 (no MPLS programming) */
+	/* r2's MPLS bypass: not r1's business; r2's agent takes its label stack */
 	t = example("rib-protect", "valid-r2-et2-node-mpls.json");
 	ck_ok(parse("r1", key_protect(key, "r2", "et2"), t), AGENT_IN_IGNORE);
-	ck_assert_int_lt(parse("r2", key, t), 0);
-	ck_assert_msg(strncmp(ERR, key, strlen(key)) == 0, "err \"%s\"", ERR);
+	ck_ok(parse("r2", key, t), AGENT_IN_PROTECT);
+	ck_assert(IN.protect.mpls);
+	ck_assert_str_eq(IN.protect.ifname, "et2");
+	ck_assert_str_eq(IN.protect.nh.ifname, "et3");
+	ck_addr(&IN.protect.nh.gateway, "100.65.0.9");
+	ck_assert_uint_eq(IN.protect.nh.n_labels, 2);
+	ck_assert_uint_eq(IN.protect.nh.labels[0], 24035);
+	ck_assert_uint_eq(IN.protect.nh.labels[1], 24054);
+	ck_assert_uint_eq(IN.protect.nh.n_segs, 0);
+	ck_assert_str_eq(IN.protect.merge_point, "r4");
+	free(t);
+	t = example("rib-protect", "valid-r1-et2-link-mpls.json");
+	ck_ok(parse("r1", key_protect(key, "r1", "et2"), t), AGENT_IN_PROTECT);
+	ck_assert(IN.protect.mpls);
+	ck_assert_uint_eq(IN.protect.nh.n_labels, 1);
+	ck_assert_uint_eq(IN.protect.nh.labels[0], 24032);
 	free(t);
 }
 END_TEST
@@ -847,7 +907,31 @@ START_TEST(errors_te)
 
 	/* dataplane, name, destinations, first hop */
 	json_object_set_new(v, "dataplane", json_string("mpls"));
-	expect_err_json("r1", key, v, -EINVAL, "dataplane: only srv6 tunnels are programmed", NULL);
+	expect_err_json("r1", key, v, -EINVAL, "segments: not allowed with dataplane mpls", NULL);
+	json_object_set_new(v, "labels", json_pack("[i]", 24012));
+	expect_err_json("r1", key, v, -EINVAL, "segments: not allowed with dataplane mpls", NULL);
+	json_t *segs_kept = json_incref(json_object_get(v, "segments"));
+
+	json_object_del(v, "segments");
+	ck_ok(parse_json("r1", key, v), AGENT_IN_TE);
+	ck_assert_uint_eq(IN.te.nh.n_labels, 1);
+	json_object_set_new(v, "labels", json_pack("[i]", 15));
+	expect_err_json("r1", key, v, -EINVAL, "labels[0]: expected an MPLS label 16..1048575",
+			"got 15");
+	json_object_set_new(v, "labels", json_pack("[s]", "24012"));
+	expect_err_json("r1", key, v, -EINVAL, "labels[0]: expected an MPLS label", NULL);
+	json_object_set_new(v, "labels", json_pack("[iiiiiiiiiii]", 16, 17, 18, 19, 20, 21, 22,
+						   23, 24, 25, 26));
+	expect_err_json("r1", key, v, -EINVAL, "labels: expected 0..10 labels, got 11", NULL);
+	json_object_del(v, "labels");
+	expect_err_json("r1", key, v, -EINVAL, "labels: missing", NULL);
+	json_object_set_new(v, "dataplane", json_string("srv6"));
+	json_object_set_new(v, "segments", segs_kept);
+	json_object_set_new(v, "labels", json_pack("[i]", 24012));
+	expect_err_json("r1", key, v, -EINVAL, "labels: not allowed with dataplane srv6", NULL);
+	json_object_del(v, "labels");
+	json_object_set_new(v, "dataplane", json_string("MPLS"));
+	expect_err_json("r1", key, v, -EINVAL, "dataplane", NULL);
 	json_object_set_new(v, "dataplane", json_string("srv6"));
 	json_object_set_new(v, "lsp", json_string("r1-to-r5"));
 	expect_err_json("r1", key, v, -EINVAL, "lsp: differs from the key's LSP name", NULL);
@@ -916,11 +1000,32 @@ START_TEST(errors_sid)
 	expect_err("r1", key, "{\"sid\":\"fc00:0:1:e002::\",\"behavior\":\"End.DT6\"}", -EINVAL,
 		   "table: expected \"main\" or a table number", NULL);
 
-	/* MPLS label keys, whatever the value */
-	expect_err("r1", key_label(key, "r1", 24002), "{}", -EOPNOTSUPP,
-		   "MPLS labels are not programmed", NULL);
-	expect_err("r1", key_label(key, "r1", 16), "{\"label\":16,\"op\":\"pop-lookup\"}",
-		   -EOPNOTSUPP, "MPLS labels", NULL);
+	/* MPLS label keys */
+	key_label(key, "r1", 24002);
+	expect_err("r1", key, "{}", -EINVAL, "label: missing", NULL);
+	expect_err("r1", key, "{\"label\":24003,\"op\":\"pop\",\"next_hop\":{\"interface\":"
+		   "\"et2\",\"address\":\"100.65.0.3\"}}", -EINVAL,
+		   "label: differs from the key's label", NULL);
+	expect_err("r1", key, "{\"label\":24002,\"op\":\"push\"}", -EINVAL, "op", NULL);
+	expect_err("r1", key, "{\"label\":24002,\"op\":\"pop\"}", -EINVAL,
+		   "next_hop: missing", NULL);
+	expect_err("r1", key, "{\"label\":24002,\"op\":\"pop\",\"next_hop\":{\"interface\":"
+		   "\"et2\",\"address\":\"100.65.0.3\"},\"out_labels\":[17]}", -EINVAL,
+		   "out_labels: not allowed with op pop", NULL);
+	expect_err("r1", key, "{\"label\":24002,\"op\":\"swap\",\"next_hop\":{\"interface\":"
+		   "\"et2\",\"address\":\"100.65.0.3\"}}", -EINVAL, "out_labels: missing", NULL);
+	expect_err("r1", key, "{\"label\":24002,\"op\":\"swap\",\"out_labels\":[],"
+		   "\"next_hop\":{\"interface\":\"et2\",\"address\":\"100.65.0.3\"}}", -EINVAL,
+		   "out_labels: expected 1..10 labels, got 0", NULL);
+	expect_err("r1", key, "{\"label\":24002,\"sid\":\"fc00::1\",\"op\":\"pop-lookup\"}",
+		   -EINVAL, "sid: not allowed in an MPLS label value", NULL);
+	expect_err("r1", key_label(key, "r1", 16), "{\"label\":16,\"op\":\"pop-lookup\","
+		   "\"table\":100}", -EOPNOTSUPP, "table: only \"main\"", NULL);
+	ck_ok(parse("r1", key, "{\"label\":16,\"op\":\"pop-lookup\",\"table\":254}"),
+	      AGENT_IN_LABEL);
+	ck_ok(parse("r1", key, "{\"label\":16,\"op\":\"pop-lookup\",\"table\":\"main\"}"),
+	      AGENT_IN_LABEL);
+	ck_assert_str_eq(IN.label.nh[0].ifname, "lo");
 }
 END_TEST
 
@@ -996,6 +1101,9 @@ START_TEST(invalid_examples_refused)
 		{ "rib-te-tunnel", "invalid-missing-first-hop.json", "first_hop" },
 		{ "rib-te-tunnel", "invalid-no-destinations.json", "destinations" },
 		{ "rib-te-tunnel", "invalid-segment-not-ipv6.json", "segments[0]" },
+		{ "rib-te-tunnel", "invalid-mpls-label-reserved.json", "labels[0]" },
+		{ "rib-te-tunnel", "invalid-mpls-without-labels.json", "labels" },
+		{ "rib-te-tunnel", "invalid-srv6-with-labels.json", "labels" },
 		{ "rib-sid", "invalid-b6-empty-segments.json", "segments" },
 		{ "rib-sid", "invalid-behavior-unknown.json", "behavior" },
 		{ "rib-sid", "invalid-end-x-missing-nh6.json", "nh6" },
@@ -1273,14 +1381,16 @@ static void fuzz_key(const char *family, const json_t *v, struct fuzz_target *ft
 		json_t *label = json_object_get(v, "label");
 
 		s = FIELD("sid");
-		if (s && keys_sid_parse(s, &sid) == 0 && !sid.is_label)
-			key_sid(ft->key, "r1", s);
-		else if (json_is_integer(label) && json_integer_value(label) >= KEYS_MPLS_LABEL_MIN &&
-			 json_integer_value(label) <= KEYS_MPLS_LABEL_MAX)
-			key_label(ft->key, "r1", (uint32_t)json_integer_value(label));
-		else
-			key_sid(ft->key, "r1", "fc00:0:1:e002::");
 		ft->kind = AGENT_IN_SID;
+		if (s && keys_sid_parse(s, &sid) == 0 && !sid.is_label) {
+			key_sid(ft->key, "r1", s);
+		} else if (json_is_integer(label) && json_integer_value(label) >= KEYS_MPLS_LABEL_MIN &&
+			   json_integer_value(label) <= KEYS_MPLS_LABEL_MAX) {
+			key_label(ft->key, "r1", (uint32_t)json_integer_value(label));
+			ft->kind = AGENT_IN_LABEL;
+		} else {
+			key_sid(ft->key, "r1", "fc00:0:1:e002::");
+		}
 	} else if (!strcmp(family, "rib-protect")) {
 		s = FIELD("link");
 		key_protect(ft->key, "r1", s && keys_link_parse(s, &l) == 0 ? l.ifname : "et2");
@@ -1304,7 +1414,8 @@ static bool str_ok(const char *s, size_t size)
 static bool nh_ok(const struct rib_nh *nh)
 {
 	return str_ok(nh->ifname, sizeof(nh->ifname)) && str_ok(nh->tunnel, sizeof(nh->tunnel)) &&
-	       nh->n_segs <= RIB_MAX_SEGS && nh->n_labels == 0;
+	       nh->n_segs <= RIB_MAX_SEGS && nh->n_labels <= RIB_MAX_SEGS &&
+	       !(nh->n_segs && nh->n_labels);
 }
 
 static unsigned long n_fuzz, n_fuzz_ok;
@@ -1331,13 +1442,18 @@ static void fuzz_one(const struct fuzz_target *ft, const char *text, size_t len)
 		ck_assert(IN.cand.n_nh >= 1 && IN.cand.n_nh <= RIB_MAX_NH);
 		ck_assert(IN.cand.preference >= 0 && IN.cand.preference <= 255);
 		for (size_t i = 0; i < IN.cand.n_nh; i++)
-			ck_assert(nh_ok(&IN.cand.nh[i]));
+			ck_assert(nh_ok(&IN.cand.nh[i]) && IN.cand.nh[i].n_labels == 0);
 		break;
 	case AGENT_IN_TE:
 		ck_assert(IN.te.n_dest >= 1 && IN.te.n_dest <= AGENT_MAX_DESTS);
-		ck_assert(nh_ok(&IN.te.nh) && IN.te.nh.n_segs >= 1);
+		/* SRv6: 1..10 segments, no labels; SR-MPLS: 0..10 labels, no segments */
+		ck_assert(nh_ok(&IN.te.nh) && (IN.te.mpls ? IN.te.nh.n_segs == 0 : IN.te.nh.n_segs >= 1));
+		ck_assert(IN.te.mpls || IN.te.nh.n_labels == 0);
+		ck_assert(IN.te.nh.n_labels <= RIB_MAX_SEGS);
 		ck_assert(nh_ok(&IN.te.backup_nh));
-		ck_assert(!IN.te.has_backup || IN.te.backup_nh.n_segs >= 1);
+		ck_assert(!IN.te.has_backup || IN.te.backup_nh.n_segs >= 1 ||
+			  IN.te.backup_nh.n_segs == 0);
+		ck_assert(!(IN.te.backup_nh.n_segs && IN.te.backup_nh.n_labels));
 		ck_assert(str_ok(IN.te.lsp, sizeof(IN.te.lsp)) &&
 			  str_ok(IN.te.backup_ifname, sizeof(IN.te.backup_ifname)));
 		break;
@@ -1349,8 +1465,17 @@ static void fuzz_one(const struct fuzz_target *ft, const char *text, size_t len)
 		ck_assert(str_ok(IN.sid.ifname, sizeof(IN.sid.ifname)));
 		break;
 	case AGENT_IN_PROTECT:
-		ck_assert(nh_ok(&IN.protect.nh) && IN.protect.nh.n_segs >= 1);
+		ck_assert(nh_ok(&IN.protect.nh) &&
+			  (IN.protect.mpls ? IN.protect.nh.n_segs == 0 : IN.protect.nh.n_segs >= 1));
+		ck_assert(IN.protect.mpls || IN.protect.nh.n_labels == 0);
+		ck_assert(IN.protect.nh.n_labels <= RIB_MAX_SEGS);
 		ck_assert(str_ok(IN.protect.merge_point, sizeof(IN.protect.merge_point)));
+		break;
+	case AGENT_IN_LABEL:
+		ck_assert(IN.label.label >= KEYS_MPLS_LABEL_MIN && IN.label.label <= KEYS_MPLS_LABEL_MAX);
+		ck_assert_uint_eq(IN.label.n_nh, 1);
+		ck_assert(nh_ok(&IN.label.nh[0]) && IN.label.nh[0].n_segs == 0 &&
+			  IN.label.nh[0].n_labels <= RIB_MAX_SEGS);
 		break;
 	case AGENT_IN_BGP:
 		ck_assert(IN.bgp.origin <= 2);
