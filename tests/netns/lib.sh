@@ -51,24 +51,45 @@ link() {
   ip -n "$(ns "$1")" link set "$2" up; ip -n "$(ns "$3")" link set "$4" up
 }
 
+# free_port: a port P such that P and P + 1 are free. Picked below the kernel's
+# ephemeral range (ip_local_port_range), so no outgoing connection takes it between
+# the pick and the bind, and checked against sockets in every state: a client's
+# TIME-WAIT on a port (every etcdctl call leaves one) makes a listener's bind fail
+# with "address already in use" just like another listener does.
 free_port() {
-  local p
+  local p low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   while :; do
-    p=$(( (RANDOM % 20000) + 30000 ))
-    ss -Hltn "sport = :$p or sport = :$((p + 1))" | grep -q . || { echo "$p"; return; }
+    if [ "$low" -gt 12000 ]; then p=$(( low - 2 - RANDOM % 10000 )); else p=$(( (RANDOM % 20000) + 30000 )); fi
+    ss -Htan "sport = :$p or sport = :$((p + 1))" | grep -q . || { echo "$p"; return; }
   done
 }
 
-# etcd_start: a single member on free loopback ports; sets EP
+# etcd_start: a single member on free loopback ports; sets EP. A port taken between
+# the pick and etcd's bind (another test's pick, say) makes etcd exit: then again on
+# fresh ports, up to three times.
 etcd_start() {
-  local p; p=$(free_port)
-  EP="http://127.0.0.1:$p"
-  etcd --name "$TAG" --data-dir "$T/etcd.data" --listen-client-urls "$EP" \
-    --advertise-client-urls "$EP" --listen-peer-urls "http://127.0.0.1:$((p + 1))" \
-    --initial-advertise-peer-urls "http://127.0.0.1:$((p + 1))" \
-    --initial-cluster "$TAG=http://127.0.0.1:$((p + 1))" >"$T/etcd.log" 2>&1 &
-  ETCD_PID=$!; track $ETCD_PID
-  wait_for 10 "etcd healthy" etcdctl --endpoints="$EP" --dial-timeout=1s endpoint health
+  local p try
+  for try in 1 2 3; do
+    p=$(free_port)
+    EP="http://127.0.0.1:$p"
+    rm -rf "$T/etcd.data"
+    etcd --name "$TAG" --data-dir "$T/etcd.data" --listen-client-urls "$EP" \
+      --advertise-client-urls "$EP" --listen-peer-urls "http://127.0.0.1:$((p + 1))" \
+      --initial-advertise-peer-urls "http://127.0.0.1:$((p + 1))" \
+      --initial-cluster "$TAG=http://127.0.0.1:$((p + 1))" >"$T/etcd.log" 2>&1 &
+    ETCD_PID=$!; track $ETCD_PID
+    # healthy, and the answer is from our etcd (not from whoever won the port)
+    wait_for 20 "etcd healthy" etcd_settled && kill -0 "$ETCD_PID" 2>/dev/null && return 0
+    kill -0 "$ETCD_PID" 2>/dev/null && return 1  # running but never healthy
+    grep -q "address already in use" "$T/etcd.log" || { echo "etcd exited: $(tail -3 "$T/etcd.log")" >&2; return 1; }
+    say "etcd lost port $p or $((p + 1)) to another process; again on fresh ports"
+  done
+  return 1
+}
+# etcd_settled: our etcd answers, or it has exited (etcd_start tells them apart)
+etcd_settled() {
+  ! kill -0 "$ETCD_PID" 2>/dev/null || etcdctl --endpoints="$EP" --dial-timeout=1s endpoint health
 }
 etcd_stop() { kill "$ETCD_PID"; wait "$ETCD_PID" 2>/dev/null || true; }
 etcd_restart() {  # same data dir and ports
@@ -77,7 +98,7 @@ etcd_restart() {  # same data dir and ports
     --initial-advertise-peer-urls "http://127.0.0.1:$((${EP##*:} + 1))" \
     --initial-cluster "$TAG=http://127.0.0.1:$((${EP##*:} + 1))" >>"$T/etcd.log" 2>&1 &
   ETCD_PID=$!; track $ETCD_PID
-  wait_for 10 "etcd healthy again" etcdctl --endpoints="$EP" --dial-timeout=1s endpoint health
+  wait_for 20 "etcd healthy again" etcdctl --endpoints="$EP" --dial-timeout=1s endpoint health
 }
 ectl() { etcdctl --endpoints="$EP" "$@"; }
 eget() { ectl get "$1" --print-value-only; }

@@ -56,11 +56,11 @@ isis c 100.64.0.0/31 20 et1:100.64.0.4
 for n in a b c; do start_agent $n; done
 
 kroute() { ip -n "$(ns "$1")" route show "$2" proto 222; }
-wait_for 10 "a's routes" bash -c "ip -n $(ns a) route show 10.255.0.3 proto 222 | grep -q nexthop" \
+wait_for 30 "a's routes" bash -c "ip -n $(ns a) route show 10.255.0.3 proto 222 | grep -q nexthop" \
   && ok "a: 10.255.0.3/32 installed with kvte's protocol as ECMP over et1 and et2: $(kroute a 10.255.0.3 | tr -s '\n\t ' ' ')" \
   || fail "a's route: $(ip -n "$(ns a)" route)"
 [ -z "$(kroute a 10.99.0.0/24)" ] && ok "a stale kvte route was removed at start" || fail "stale route kept"
-wait_for 10 "ping a -> c" ip netns exec "$(ns a)" ping -c1 -W1 -I 10.255.0.1 10.255.0.3 \
+wait_for 20 "ping a -> c" ip netns exec "$(ns a)" ping -c1 -W1 -I 10.255.0.1 10.255.0.3 \
   && ok "ping from a's loopback to c's crosses b" || fail "ping a -> c"
 
 # static
@@ -103,7 +103,7 @@ sleep 0.5
 kill $PID_a; wait $PID_a 2>/dev/null || true
 start_agent a
 # the log is appended to: the restarted agent's line is the second one
-wait_for 10 "a reconciled" bash -c "[ \$(grep -c 'every watch has its snapshot' '$T/a.log') -ge 2 ]"
+wait_for 30 "a reconciled" bash -c "[ \$(grep -c 'every watch has its snapshot' '$T/a.log') -ge 2 ]"
 wait $PING || true
 loss=$(grep -o '[0-9.]*% packet loss' "$T/ping-restart.txt")
 [ "$loss" = "0% packet loss" ] && ok "agent restarted under a 100 pps stream: $loss" || fail "restart: $(cat "$T/ping-restart.txt")"

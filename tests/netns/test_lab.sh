@@ -30,7 +30,8 @@ wait_for 10 "r1 kernel route" bash -c "ip -n $TAG-r1 route show 192.168.50.4 pro
   && ok "r1's kernel: 192.168.50.4 via 100.65.0.3 dev et2 proto kvte" || fail "r1 kernel: $(ip -n "$TAG-r1" route)"
 wait_for 10 "ping r1 -> r4" ip netns exec "$TAG-r1" ping -c1 -W1 -I 192.168.50.1 192.168.50.4 \
   && ok "ping r1 (192.168.50.1) -> r4 (192.168.50.4)" || fail "ping r1 -> r4"
-jq_is /kvte/state/r1/agent '.connected and .counts.isis > 0 and .counts.installed > 0' \
+# the agent writes its state after it changed the kernel, with a put of its own
+wait_for 10 "state/r1/agent counts" jq_is /kvte/state/r1/agent '.connected and .counts.isis > 0 and .counts.installed > 0' \
   && ok "state/r1/agent: $(jq -c .counts <<<"$(eget /kvte/state/r1/agent)")" || fail "agent state: $(eget /kvte/state/r1/agent)"
 
 # BGP: ex2 announces 10.42.2.0/24 to r4's ExaBGP, kvte-bgp publishes it, every agent

@@ -44,11 +44,14 @@ R=/kvte/rib/r1/isis/192.168.50.4_32
 wait_for 20 "seed route" jq_is $R '.next_hops[0].interface == "et2" and .metric == 128' \
   && ok "r1 -> r4 via et2, metric 128" || fail "route: $(eget $R)"
 
-# watch-lsps.sh in the background for the whole LSP part
+# watch-lsps.sh in the background for the whole LSP part. It reads te/paths/, then
+# starts `etcdctl watch` from the revision after what it read: once that etcdctl runs,
+# no change can be missed.
+watching() { pgrep -P "$1" -f "etcdctl .*watch --prefix" >/dev/null; }
 "$S/watch-lsps.sh" -e "$EP" >"$T/watch.out" 2>"$T/watch.err" &
 WPID=$!; track $WPID
-sleep 1
-kill -0 $WPID 2>/dev/null && ok "watch-lsps.sh is watching" || fail "watch-lsps.sh exited: $(cat "$T/watch.err")"
+wait_for 20 "watch-lsps.sh watching" watching $WPID && kill -0 $WPID 2>/dev/null \
+  && ok "watch-lsps.sh is watching" || fail "watch-lsps.sh exited: $(cat "$T/watch.err")"
 
 # lsp-request.sh: a protected 200M LSP
 rc=0; "$S/lsp-request.sh" -e "$EP" r1-to-r4 r1 r4 200M link >"$T/req.out" 2>&1 || rc=$?
@@ -94,7 +97,9 @@ wait_for 5 "watch-lsps.sh's children gone" gone \
   && ok "watch-lsps.sh stopped, its etcdctl watch with it" || fail "watch-lsps.sh left $wchild running"
 "$S/watch-lsps.sh" -e "$EP" -n -c 1 >"$T/watch1.out" 2>&1 &
 W1=$!; track $W1
-sleep 0.5
+# -n: only changes after its read of te/paths/; a request made before that read would
+# already be in it and never print (the watch would wait for a second change)
+wait_for 20 "watch-lsps.sh -n -c 1 watching" watching $W1 || fail "watch-lsps.sh -n -c 1 not watching: $(cat "$T/watch1.out")"
 "$S/lsp-request.sh" -e "$EP" r4-to-r1 r4 r1 "" link >/dev/null 2>&1 || true
 wait_for 10 "watch -c 1 exits" bash -c "! kill -0 $W1 2>/dev/null" \
   && grep -q " r4-to-r1 " "$T/watch1.out" && [ "$(wc -l <"$T/watch1.out")" -eq 1 ] \

@@ -67,13 +67,19 @@ for n in r1 r2 r3 r4; do start_speaker $n; done
 
 adjs_up() { jq_is "/kvte/speakers/$1" "[.adjacencies[] | select(.state == \"up\")] | length == $2"; }
 all_up() { adjs_up r1 3 && adjs_up r2 2 && adjs_up r3 3 && adjs_up r4 2; }
-wait_for 15 "all adjacencies up" all_up && ok "adjacencies up on r1..r4 (speakers/<node>)" || fail "adjacencies"
+wait_for 30 "all adjacencies up" all_up && ok "adjacencies up on r1..r4 (speakers/<node>)" || fail "adjacencies"
 
 lsps() { [ "$(ectl get --prefix /kvte/ted/lsp/ --keys-only | grep -c .)" -eq "$1" ]; }
 wait_for 10 "4 LSPs in etcd" lsps 4 && ok "ted/lsp holds the 4 LSPs" || fail "ted/lsp count"
 
 # every LSDB identical, and etcd holds each LSP at the newest seq
-lsdb_summary() { kill -USR1 "$2"; sleep 0.3; grep -v '^ ' "$T/$1.lsdb" | awk '{print $1, $3, $5}'; }
+# lsdb_summary NODE PID: a fresh SIGUSR1 dump (the speaker writes it to a temporary
+# file and renames it: once the file is back it is complete)
+lsdb_summary() {
+  rm -f "$T/$1.lsdb"; kill -USR1 "$2"
+  wait_for 10 "$1's LSDB dump" test -s "$T/$1.lsdb" || return 1
+  grep -v '^ ' "$T/$1.lsdb" | awk '{print $1, $3, $5}'
+}
 same_lsdbs() {
   lsdb_summary r1 $PID_r1 > "$T/s1"; lsdb_summary r2 $PID_r2 > "$T/s2"
   lsdb_summary r3 $PID_r3 > "$T/s3"; lsdb_summary r4 $PID_r4 > "$T/s4"

@@ -115,8 +115,9 @@ wait_for 10 "r1 route to FRR" jq_is $R2 '.metric == 20 and .next_hops[0].address
   && ok "kvte SPF: 10.255.0.2/32 via 10.0.12.1 (frr), metric 20" || fail "route: $(eget $R2)"
 
 # routes agree: FRR reaches our loopback over the same link at the metric we advertise
-vty "show isis route" > "$T/frr-routes.txt"
-grep -q "192.168.50.1/32 *10 *eth-kvte *10.0.12.0" "$T/frr-routes.txt" \
+# (FRR runs its own SPF after the adjacency came back from the clear: wait for it)
+frr_route() { vty "show isis route" > "$T/frr-routes.txt" && grep -q "192.168.50.1/32 *10 *eth-kvte *10.0.12.0" "$T/frr-routes.txt"; }
+wait_for 10 "FRR's SPF route to our loopback" frr_route \
   && ok "FRR's SPF: 192.168.50.1/32 metric 10 via eth-kvte 10.0.12.0 (our loopback at metric 0 + link 10)" \
   || fail "FRR routes: $(cat "$T/frr-routes.txt")"
 
