@@ -373,7 +373,9 @@ int encode_bypass_make(const ted_t *t, uint32_t link, const struct cspf_result *
 
 	memset(out, 0, sizeof(*out));
 	out->link = link;
-	out->merge_point = t->links[link].to;
+	/* a link bypass ends at the link's far end, a node bypass at the next-next hop */
+	out->merge_point = res->found && res->path.n ? t->links[res->path.links[res->path.n - 1]].to
+						     : t->links[link].to;
 	if (!res->found) {
 		snprintf(out->reason, sizeof(out->reason), "%s", res->reason);
 		return 0;

@@ -83,8 +83,9 @@ struct encode_bypass {
 	char reason[ENCODE_REASON_LEN];       /* when !ok */
 };
 
-/* From cspf_bypass's result for `link` (res->found false: !ok with its reason). Returns
- * 0 (check out->ok) or -ENOMEM. */
+/* From cspf_bypass's (or cspf_node_bypass's) result protecting `link` (res->found
+ * false: !ok with its reason). The merge point is the bypass's last node (the link's
+ * far end when there is none). Returns 0 (check out->ok) or -ENOMEM. */
 int encode_bypass_make(const ted_t *t, uint32_t link, const struct cspf_result *res,
 		       struct encode_bypass *out);
 void encode_bypass_clear(struct encode_bypass *b);

@@ -4,8 +4,11 @@
  * (lib/validate.h, then admin group names against config/admin-groups); place the
  * valid ones in cspf_place_order against one reservation overlay (te-controller/
  * cspf.h), deferring an LSP whose diverse_from target comes later until right after
- * it; encode each found path (te-controller/encode.h); compute one link bypass per
- * protected link (cspf_bypass), shared by every protected LSP crossing it; then emit
+ * it; keep held paths, preempt, re-optimize and hold old paths for make-before-break
+ * (plan.h); encode each found path (te-controller/encode.h); compute one link bypass
+ * per protected link (cspf_bypass), shared by every protected LSP crossing it, and for
+ * node protection one node bypass per (link in, link out) of the protected router
+ * (cspf_node_bypass); then emit
  * te/paths, rib/<head>/te, rib/<plr>/protect and te/links values under the keys built
  * by lib/keys.c. Pure. */
 #include "te-controller/plan.h"
@@ -628,6 +631,113 @@ struct bp {
 	json_t *lsps;
 };
 
+/* A node-protection bypass: around in's far end N, from in's PLR to out's far end M
+ * (the next-next hop), shared by every LSP crossing in then out. */
+struct nbp {
+	uint32_t in, out;
+	struct encode_bypass b;
+	json_t *lsps;
+	json_t *skip; /* N's segment (End.X SID of out) or label the PLR consumes for it */
+};
+
+struct nbps {
+	struct nbp *v;
+	size_t n, cap;
+};
+
+static int node_bypass_get(struct ctx *c, struct nbps *nb, uint32_t in, uint32_t out,
+			   struct nbp **res)
+{
+	struct cspf_result r = { 0 };
+	struct nbp *p;
+	int rc;
+
+	for (size_t i = 0; i < nb->n; i++)
+		if (nb->v[i].in == in && nb->v[i].out == out) {
+			*res = &nb->v[i];
+			return 0;
+		}
+	if (nb->n == nb->cap) {
+		size_t cap = nb->cap ? nb->cap * 2 : 16;
+		struct nbp *v = realloc(nb->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		nb->v = v;
+		nb->cap = cap;
+	}
+	p = &nb->v[nb->n++];
+	memset(p, 0, sizeof(*p));
+	p->in = in;
+	p->out = out;
+	if (!(p->lsps = json_array()))
+		return -ENOMEM;
+	rc = cspf_node_bypass(c->t, in, out, c->ws, &r);
+	if (rc == 0)
+		rc = encode_bypass_make(c->t, in, &r, &p->b);
+	cspf_result_free(&r);
+	p->b.merge_point = c->t->links[out].to;
+	*res = p;
+	return rc;
+}
+
+static void nbps_free(struct nbps *nb)
+{
+	for (size_t i = 0; i < nb->n; i++) {
+		encode_bypass_clear(&nb->v[i].b);
+		json_decref(nb->v[i].lsps);
+		json_decref(nb->v[i].skip);
+	}
+	free(nb->v);
+}
+
+/* rib/<plr>/protect/<link> "node_bypasses" entry. */
+static json_t *node_entry(const ted_t *t, const struct nbp *p)
+{
+	json_t *o = encode_protect(t, &p->b, p->lsps);
+
+	if (!o)
+		return NULL;
+	json_object_del(o, "link");
+	json_object_del(o, "protection");
+	if (json_object_set_new(o, "protected_node",
+				json_string(t->nodes[t->links[p->in].to].name)) ||
+	    json_object_set(o, p->b.dataplane == ENCODE_MPLS ? "protected_label" : "protected_sid",
+			    p->skip)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The head end's backup when its first hop's node is protected: the node bypass to the
+ * next-next hop, then the primary stack after the protected node's segment. */
+static json_t *head_node_backup(const ted_t *t, const struct item *it, const struct nbp *p)
+{
+	bool mpls = p->b.dataplane == ENCODE_MPLS;
+	const json_t *prim = mpls ? it->enc.labels : it->enc.segments;
+	json_t *stack, *b;
+	size_t keep;
+
+	if (!prim || (it->enc.dataplane == ENCODE_MPLS) != mpls)
+		return NULL; /* mixed encodings: the link backup stays */
+	stack = json_deep_copy(mpls ? p->b.labels : p->b.segments);
+	keep = json_array_size(stack);
+	if (!stack)
+		return NULL;
+	if (!mpls && keep) /* the bypass's End.DT6 at the merge point is not needed */
+		json_array_remove(stack, keep - 1);
+	for (size_t i = 1; i < json_array_size(prim); i++)
+		json_array_append(stack, json_array_get(prim, i));
+	if (json_array_size(stack) > 30) {
+		json_decref(stack);
+		return NULL;
+	}
+	b = json_pack("{s:s, s:o, s:O}", "link", t->links[p->in].name, mpls ? "labels" : "segments",
+		      stack, "first_hop", p->b.first_hop);
+	return b;
+}
+
 static int bypass_get(struct ctx *c, struct bp *bps, uint32_t link, struct bp **out)
 {
 	struct bp *p = &bps[link];
@@ -723,12 +833,55 @@ static int protect_released(struct ctx *c, struct bp *bps, struct item *it, json
 	return 0;
 }
 
+/* Node protection at hop k of an LSP's path: around node k+1 to node k+2. Falls back
+ * to the link bypass (noted) when there is none. */
+static int protect_node(struct ctx *c, struct nbps *nbs, struct item *it, uint32_t k,
+			json_t *bypasses, struct nbp **head)
+{
+	const json_t *prim = it->enc.dataplane == ENCODE_MPLS ? it->enc.labels : it->enc.segments;
+	uint32_t in = it->res.path.links[k], out = it->res.path.links[k + 1];
+	char lbl[KEYS_LINK_STRLEN + 64];
+	struct nbp *p;
+	json_t *e;
+	size_t i;
+	json_t *v;
+	bool have = false;
+	int rc;
+
+	if ((rc = node_bypass_get(c, nbs, in, out, &p)) < 0)
+		return rc;
+	if (p->b.ok && !p->skip && !(p->skip = json_incref(json_array_get(prim, k)))) {
+		p->b.ok = false;
+		snprintf(p->b.reason, sizeof(p->b.reason), "no segment of %s to skip",
+			 c->t->nodes[c->t->links[in].to].name);
+	}
+	if (head)
+		*head = p;
+	if (!p->b.ok) {
+		note_add(it->reason, sizeof(it->reason), "node %s not protected at %s: %s; link "
+			 "bypass only", c->t->nodes[c->t->links[in].to].name,
+			 ted_link_label(c->t, in, lbl, sizeof(lbl)), p->b.reason);
+	} else {
+		json_array_foreach(p->lsps, i, v)
+			have = have || strcmp(json_string_value(v), it->pr->name) == 0;
+		if (!have && json_array_append_new(p->lsps, json_string(it->pr->name)))
+			return -ENOMEM;
+	}
+	e = encode_bypass_entry(c->t, &p->b);
+	if (!e || json_object_set_new(e, "protected_node",
+				      json_string(c->t->nodes[c->t->links[in].to].name)) ||
+	    json_array_append_new(bypasses, e))
+		return -ENOMEM;
+	return 0;
+}
+
 static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 {
 	const struct plan_input *in = c->in;
 	const ted_t *t = c->t;
 	struct bp *bps = calloc(t->n_links + 1, sizeof(*bps));
 	json_t **link_lsps = calloc(t->n_links + 1, sizeof(*link_lsps));
+	struct nbps nbs_ = { 0 }, *nbs = &nbs_;
 	char key[KEYS_MAX];
 	int rc = 0;
 
@@ -742,6 +895,7 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 		const char *name = it->pr->name;
 		json_t *v = NULL, *bypasses = NULL;
 		struct bp *first = NULL;
+		struct nbp *head_nb = NULL;
 
 		if (keys_te_path(in->keys, name, key, sizeof(key)) < 0)
 			continue;
@@ -777,9 +931,6 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 				rc = -ENOMEM;
 				break;
 			}
-			if (it->req.protection == LSP_PROTECT_NODE)
-				note_add(it->reason, sizeof(it->reason),
-					 "node protection not implemented yet: link bypasses only");
 			for (uint32_t k = 0; k < it->res.path.n && rc == 0; k++) {
 				struct bp *p;
 
@@ -787,6 +938,10 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 						  bypasses);
 				if (k == 0)
 					first = p;
+				if (rc == 0 && it->req.protection == LSP_PROTECT_NODE &&
+				    k + 1 < it->res.path.n)
+					rc = protect_node(c, nbs, it, k, bypasses,
+							  k == 0 ? &head_nb : NULL);
 			}
 			if (rc == 0)
 				rc = protect_released(c, bps, it, out);
@@ -813,10 +968,19 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 		}
 		json_decref(bypasses);
 		if (rc == 0 && keys_rib_te_tunnel(in->keys, it->req.from, name, key,
-						  sizeof(key)) >= 0)
-			rc = put(out, key, encode_tunnel(t, name, &it->res.path, &it->enc,
-							 first ? &first->b : NULL,
-							 it->req.bandwidth_bps, it->res.cost));
+						  sizeof(key)) >= 0) {
+			json_t *tv = encode_tunnel(t, name, &it->res.path, &it->enc,
+						   first ? &first->b : NULL,
+						   it->req.bandwidth_bps, it->res.cost);
+			json_t *nb = tv && head_nb && head_nb->b.ok
+					     ? head_node_backup(t, it, head_nb) : NULL;
+
+			if (nb && json_object_set_new(tv, "backup", nb)) {
+				json_decref(tv);
+				tv = NULL;
+			}
+			rc = put(out, key, tv);
+		}
 		/* reservations per link: path and held paths, each link once */
 		for (uint32_t k = 0; k < it->rsv_links.n && rc == 0; k++) {
 			uint32_t l = it->rsv_links.links[k];
@@ -846,7 +1010,28 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 		st->bypasses++;
 		if (json_array_size(p->lsps) > 1)
 			json_array_sort_strings(p->lsps);
-		rc = put(out, key, encode_protect(t, &p->b, p->lsps));
+		json_t *pv = encode_protect(t, &p->b, p->lsps), *nodes = NULL;
+
+		for (size_t i = 0; pv && i < nbs->n; i++) {
+			struct nbp *q = &nbs->v[i];
+
+			if (q->in != l || !q->b.ok || json_array_size(q->lsps) == 0)
+				continue;
+			if (json_array_size(q->lsps) > 1)
+				json_array_sort_strings(q->lsps);
+			if ((!nodes && !(nodes = json_array())) ||
+			    json_array_append_new(nodes, node_entry(t, q))) {
+				json_decref(pv);
+				pv = NULL;
+			}
+		}
+		if (pv && nodes && json_object_set_new(pv, "node_bypasses", nodes)) {
+			json_decref(pv);
+			pv = NULL;
+		} else if (!pv) {
+			json_decref(nodes);
+		}
+		rc = put(out, key, pv);
 	}
 	/* reservations: te/links, LSPs by hold priority then name */
 	for (uint32_t l = 0; l < t->n_links && rc == 0; l++) {
@@ -865,6 +1050,7 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 	}
 	free(bps);
 	free(link_lsps);
+	nbps_free(nbs);
 	return rc;
 }
 

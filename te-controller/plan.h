@@ -22,7 +22,9 @@
  * moved LSP keeps its earlier path reserved (and its bypasses) in te/paths "releasing"
  * until its head end's agent reports (state/<head>/agent revision) the held tunnel
  * applied. A request that fails validation touches nothing but its own te/paths key.
- * Node protection currently gets link bypasses (noted in the reason).
+ * Node protection adds, per hop whose next router is not the tail, a bypass to the
+ * next-next hop (node_bypasses in the link's protect value; the head end's tunnel
+ * backup per LSP).
  * The result is a pure function of the inputs (same inputs, same bytes), which is what
  * lets a new leader write nothing when nothing changed. Used by
  * te-controller/ctl_etcd.c; tested by tests/unit/test_ctl_plan.c. */

@@ -685,6 +685,71 @@ START_TEST(make_before_break_waits_for_the_head_end)
 }
 END_TEST
 
+START_TEST(node_protection)
+{
+	ted_t t;
+	struct reqset s = { 0 };
+	const json_t *nb, *bps, *backup;
+	json_t *d;
+	size_t i;
+	json_t *e;
+	int node_entries = 0;
+
+	load_seed(&t, NULL);
+	reqs_add(&s, "n", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"node\"}");
+	d = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
+	ck_assert_str_eq(text(get(d, "rib/r1/te/n"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	/* r1 protects r2: around it to the next-next hop r4 */
+	nb = json_object_get(get(d, "rib/r1/protect/r1:et2"), "node_bypasses");
+	ck_assert_uint_eq(json_array_size(nb), 1);
+	ck_assert_str_eq(str(json_array_get(nb, 0), "protected_node"), "r2");
+	ck_assert_str_eq(str(json_array_get(nb, 0), "merge_point"), "r4");
+	ck_assert_str_eq(str(json_array_get(nb, 0), "protected_sid"), "fc00:0:2:e002::");
+	ck_assert_str_eq(text(json_array_get(nb, 0), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+	ck_assert_str_eq(text(json_array_get(nb, 0), "lsps"), "[\"n\"]");
+	/* the link bypass stays for a failure of the link alone */
+	ck_assert_str_eq(text(get(d, "rib/r1/protect/r1:et2"), "path"), "[\"r1\",\"r3\",\"r2\"]");
+	/* r2 -> r4 is the last hop: the tail cannot be avoided, link protection only */
+	ck_assert_ptr_null(json_object_get(get(d, "rib/r2/protect/r2:et2"), "node_bypasses"));
+	/* the head end repairs per LSP: the node bypass, then the path after r2's segment */
+	backup = json_object_get(get(d, "rib/r1/te/n"), "backup");
+	ck_assert_ptr_nonnull(backup);
+	ck_assert_str_eq(str(backup, "link"), "r1:et2");
+	ck_assert_str_eq(str(json_object_get(backup, "first_hop"), "interface"), "et3");
+	e = json_array_get(json_object_get(backup, "segments"),
+			   json_array_size(json_object_get(backup, "segments")) - 1);
+	ck_assert_str_eq(json_string_value(e), "fc00:0:4:d4::");
+	ck_assert_uint_eq(json_array_size(json_object_get(backup, "segments")), 3);
+	bps = json_object_get(get(d, "te/paths/n"), "bypasses");
+	json_array_foreach(bps, i, e)
+		if (json_object_get(e, "protected_node")) {
+			node_entries++;
+			ck_assert_str_eq(str(e, "protected_node"), "r2");
+			ck_assert_str_eq(str(e, "merge_point"), "r4");
+			ck_assert_str_eq(str(e, "state"), "up");
+		}
+	ck_assert_int_eq(node_entries, 1);
+	ck_assert_ptr_null(json_object_get(get(d, "te/paths/n"), "reason"));
+	schema_check(d);
+	json_decref(d);
+	reqs_free(&s);
+	ted_free(&t);
+
+	/* without r3, r1 has no way around r2: up, with the node noted unprotected */
+	load_seed(&t, "1921.6805.0003.");
+	reqs_add(&s, "n", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"node\"}");
+	d = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
+	ck_assert_str_eq(str(get(d, "te/paths/n"), "state"), "up");
+	ck_assert_msg(strstr(str(get(d, "te/paths/n"), "reason"), "node r2 not protected at r1:et2"),
+		      "%s", str(get(d, "te/paths/n"), "reason"));
+	ck_assert_ptr_null(json_object_get(get(d, "rib/r1/te/n"), "backup"));
+	schema_check(d);
+	json_decref(d);
+	reqs_free(&s);
+	ted_free(&t);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("ctl_plan");
@@ -699,6 +764,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, sticky_paths_and_hold_priority);
 	tcase_add_test(tc, reoptimize_to_a_cheaper_path);
 	tcase_add_test(tc, make_before_break_waits_for_the_head_end);
+	tcase_add_test(tc, node_protection);
 	suite_add_tcase(s, tc);
 	return s;
 }
