@@ -1016,6 +1016,43 @@ static int run_segment(struct search *s, const struct cspf_request *rq,
 	return append_labels(s, label, res) < 0 ? -ENOMEM : 1;
 }
 
+/* A computation's start: the result cleared, the overlay matching the TED, the
+ * workspace sized. */
+static int begin(const ted_t *t, const struct cspf_request *rq, struct cspf_ws *ws,
+		 struct cspf_result *res)
+{
+	res->found = false;
+	res->path.n = 0;
+	res->cost = res->delay_us = 0;
+	res->hops = res->segment = 0;
+	res->reason[0] = 0;
+	memset(&res->pruned, 0, sizeof(res->pruned));
+	if (rq->overlay && rq->overlay->n_links != t->n_links)
+		return -EINVAL;
+	return ws_fit(ws, t->n_nodes, t->n_links);
+}
+
+/* The request's metric, priority, bandwidth view and admin groups. */
+static void search_init(struct search *s, const ted_t *t, const struct cspf_request *rq,
+			struct cspf_ws *ws)
+{
+	const struct lsp_request *r = rq->req;
+
+	memset(s, 0, sizeof(*s));
+	s->t = t;
+	s->ws = ws;
+	s->metric = r->metric == LSP_METRIC_IGP ? TED_METRIC_IGP :
+		    r->metric == LSP_METRIC_DELAY ? TED_METRIC_DELAY : TED_METRIC_TE;
+	s->prio = r->setup_priority < TED_PRIORITIES ? r->setup_priority : TED_PRIORITIES - 1;
+	s->bw = (double)r->bandwidth_bps;
+	s->avail = (rq->overlay ? rq->overlay->avail : t->unrsv_prio) +
+		   (size_t)s->prio * t->n_links;
+	s->excl = rq->groups.exclude;
+	s->any = rq->groups.include_any;
+	s->all = rq->groups.include_all;
+	s->ag = s->excl || s->any || s->all;
+}
+
 int cspf_compute(const ted_t *t, const struct cspf_request *rq, struct cspf_ws *ws,
 		 struct cspf_result *res)
 {
@@ -1030,15 +1067,7 @@ int cspf_compute(const ted_t *t, const struct cspf_request *rq, struct cspf_ws *
 	if (!t || !rq || !rq->req || !ws || !res || !t->nodes)
 		return -EINVAL;
 	r = rq->req;
-	res->found = false;
-	res->path.n = 0;
-	res->cost = res->delay_us = 0;
-	res->hops = res->segment = 0;
-	res->reason[0] = 0;
-	memset(&res->pruned, 0, sizeof(res->pruned));
-	if (rq->overlay && rq->overlay->n_links != t->n_links)
-		return -EINVAL;
-	if ((rc = ws_fit(ws, t->n_nodes, t->n_links)) < 0)
+	if ((rc = begin(t, rq, ws, res)) < 0)
 		return rc;
 	wp[n_wp] = ted_node_find(t, r->from);
 	strict[n_wp++] = false;
@@ -1076,18 +1105,7 @@ int cspf_compute(const ted_t *t, const struct cspf_request *rq, struct cspf_ws *
 	}
 	for (uint32_t i = 0; i < n_wp; i++)
 		block(ws, wp[i], BLOCK_PATH);
-	memset(&s, 0, sizeof(s));
-	s.t = t;
-	s.ws = ws;
-	s.metric = r->metric == LSP_METRIC_IGP ? TED_METRIC_IGP :
-		   r->metric == LSP_METRIC_DELAY ? TED_METRIC_DELAY : TED_METRIC_TE;
-	s.prio = r->setup_priority < TED_PRIORITIES ? r->setup_priority : TED_PRIORITIES - 1;
-	s.bw = (double)r->bandwidth_bps;
-	s.avail = (rq->overlay ? rq->overlay->avail : t->unrsv_prio) + (size_t)s.prio * t->n_links;
-	s.excl = rq->groups.exclude;
-	s.any = rq->groups.include_any;
-	s.all = rq->groups.include_all;
-	s.ag = s.excl || s.any || s.all;
+	search_init(&s, t, rq, ws);
 	for (uint32_t i = 1; i < n_wp; i++) {
 		uint32_t start = res->path.n;
 
@@ -1129,20 +1147,26 @@ int cspf_compute(const ted_t *t, const struct cspf_request *rq, struct cspf_ws *
 	return 0;
 }
 
-int cspf_bypass(const ted_t *t, uint32_t link, struct cspf_ws *ws, struct cspf_result *res)
+/* RFC 4090 facility backup from in_link's PLR to `to` on TE metric, avoiding both
+ * directions of in_link, every link sharing one of its SRLGs and, unless TED_NONE,
+ * node `avoid`. */
+static int facility_bypass(const ted_t *t, uint32_t in_link, uint32_t to, uint32_t avoid,
+			   struct cspf_ws *ws, struct cspf_result *res)
 {
 	struct lsp_request req;
 	struct cspf_request rq;
 	struct cspf_path one;
-	uint32_t l = link;
+	uint32_t l = in_link;
 
-	if (!t || !ws || !res || !t->nodes || link >= t->n_links)
-		return -EINVAL;
 	memset(&req, 0, sizeof(req));
-	snprintf(req.from, sizeof(req.from), "%s", t->nodes[t->links[link].from].name);
-	snprintf(req.to, sizeof(req.to), "%s", t->nodes[t->links[link].to].name);
+	snprintf(req.from, sizeof(req.from), "%s", t->nodes[t->links[in_link].from].name);
+	snprintf(req.to, sizeof(req.to), "%s", t->nodes[to].name);
 	req.setup_priority = 7;
 	req.metric = LSP_METRIC_TE;
+	if (avoid != TED_NONE) {
+		req.n_avoid_nodes = 1;
+		snprintf(req.avoid_nodes[0], sizeof(req.avoid_nodes[0]), "%s", t->nodes[avoid].name);
+	}
 	req.has_diverse_from = true;
 	req.diversity = LSP_DIVERSE_SRLG;
 	one = (struct cspf_path){ .n = 1, .cap = 1, .links = &l };
@@ -1152,33 +1176,21 @@ int cspf_bypass(const ted_t *t, uint32_t link, struct cspf_ws *ws, struct cspf_r
 	return cspf_compute(t, &rq, ws, res);
 }
 
+int cspf_bypass(const ted_t *t, uint32_t link, struct cspf_ws *ws, struct cspf_result *res)
+{
+	if (!t || !ws || !res || !t->nodes || link >= t->n_links)
+		return -EINVAL;
+	return facility_bypass(t, link, t->links[link].to, TED_NONE, ws, res);
+}
+
 int cspf_node_bypass(const ted_t *t, uint32_t in_link, uint32_t out_link, struct cspf_ws *ws,
 		     struct cspf_result *res)
 {
-	struct lsp_request req;
-	struct cspf_request rq;
-	struct cspf_path one;
-	uint32_t l = in_link;
-
 	if (!t || !ws || !res || !t->nodes || in_link >= t->n_links || out_link >= t->n_links ||
 	    t->links[out_link].from != t->links[in_link].to ||
 	    t->links[out_link].to == t->links[in_link].from)
 		return -EINVAL;
-	memset(&req, 0, sizeof(req));
-	snprintf(req.from, sizeof(req.from), "%s", t->nodes[t->links[in_link].from].name);
-	snprintf(req.to, sizeof(req.to), "%s", t->nodes[t->links[out_link].to].name);
-	req.setup_priority = 7;
-	req.metric = LSP_METRIC_TE;
-	req.n_avoid_nodes = 1;
-	snprintf(req.avoid_nodes[0], sizeof(req.avoid_nodes[0]), "%s",
-		 t->nodes[t->links[in_link].to].name);
-	req.has_diverse_from = true;
-	req.diversity = LSP_DIVERSE_SRLG;
-	one = (struct cspf_path){ .n = 1, .cap = 1, .links = &l };
-	memset(&rq, 0, sizeof(rq));
-	rq.req = &req;
-	rq.diverse = &one;
-	return cspf_compute(t, &rq, ws, res);
+	return facility_bypass(t, in_link, t->links[out_link].to, t->links[in_link].to, ws, res);
 }
 
 /* ---- checking a held path ------------------------------------------------------------ */
@@ -1218,15 +1230,7 @@ int cspf_check_path(const ted_t *t, const struct cspf_request *rq, const struct 
 	if (!t || !rq || !rq->req || !p || !ws || !res || !t->nodes)
 		return -EINVAL;
 	r = rq->req;
-	res->found = false;
-	res->path.n = 0;
-	res->cost = res->delay_us = 0;
-	res->hops = res->segment = 0;
-	res->reason[0] = 0;
-	memset(&res->pruned, 0, sizeof(res->pruned));
-	if (rq->overlay && rq->overlay->n_links != t->n_links)
-		return -EINVAL;
-	if ((rc = ws_fit(ws, t->n_nodes, t->n_links)) < 0)
+	if ((rc = begin(t, rq, ws, res)) < 0)
 		return rc;
 	head = ted_node_find(t, r->from);
 	tail = ted_node_find(t, r->to);
@@ -1241,18 +1245,7 @@ int cspf_check_path(const ted_t *t, const struct cspf_request *rq, const struct 
 		return fail(res, "the path has %u links, more than max_hops %u", p->n, r->max_hops), 0;
 	if ((rc = setup_request(t, rq, ws)) < 0)
 		return rc;
-	memset(&s, 0, sizeof(s));
-	s.t = t;
-	s.ws = ws;
-	s.metric = r->metric == LSP_METRIC_IGP ? TED_METRIC_IGP :
-		   r->metric == LSP_METRIC_DELAY ? TED_METRIC_DELAY : TED_METRIC_TE;
-	s.prio = r->setup_priority < TED_PRIORITIES ? r->setup_priority : TED_PRIORITIES - 1;
-	s.bw = (double)r->bandwidth_bps;
-	s.avail = (rq->overlay ? rq->overlay->avail : t->unrsv_prio) + (size_t)s.prio * t->n_links;
-	s.excl = rq->groups.exclude;
-	s.any = rq->groups.include_any;
-	s.all = rq->groups.include_all;
-	s.ag = s.excl || s.any || s.all;
+	search_init(&s, t, rq, ws);
 	block(ws, head, BLOCK_PATH);
 	at = head;
 	for (uint32_t i = 0; i < p->n; i++) {
