@@ -129,13 +129,15 @@ int show_graph(FILE *out, const struct cli_state *s, char *err, size_t errlen)
 				continue;
 			for (size_t h = 0; h + 1 < json_array_size(bpath); h++) {
 				const json_t *x = json_array_get(bpath, h), *y = json_array_get(bpath, h + 1);
-				char label[KEYS_LINK_STRLEN + 16];
+				char label[KEYS_LINK_STRLEN + KEYS_NAME_MAX + 32];
 
 				fprintf(out, "  ");
 				quoted(out, json_is_string(x) ? json_string_value(x) : "?");
 				fprintf(out, " -> ");
 				quoted(out, json_is_string(y) ? json_string_value(y) : "?");
-				snprintf(label, sizeof(label), "bypass %s", cli_str(bp, "link", "?"));
+				snprintf(label, sizeof(label), "bypass %s%s%s", cli_str(bp, "link", "?"),
+					 cli_str(bp, "protected_node", NULL) ? " around " : "",
+					 cli_str(bp, "protected_node", ""));
 				fprintf(out, " [color=%s, fontcolor=%s, style=dashed, label=", colour, colour);
 				quoted(out, h == 0 ? label : "");
 				fprintf(out, "];\n");

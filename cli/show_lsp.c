@@ -3,9 +3,10 @@
  *
  * One block per LSP: state and since, head and tail, metric type and value, delay,
  * bandwidth and priorities, the path hop by hop with its links, the dataplane with its
- * segments (SRv6) or labels (MPLS), the protection asked for and each bypass (link,
- * point of local repair, merge point, path, state, reason), and the reason when the LSP
- * is down or invalid. A request in config/lsps/ that has no te/paths answer yet is
+ * segments (SRv6) or labels (MPLS), the paths make-before-break still holds, the
+ * protection asked for and each bypass (link, point of local repair, the router a
+ * node bypass goes around, merge point, path, state, reason), and the reason when the
+ * LSP is down or invalid. A request in config/lsps/ that has no te/paths answer yet is
  * listed as "requested" (the controller has not answered). NAME that has no
  * te/paths/<NAME> is an error. */
 #include <errno.h>
@@ -35,6 +36,18 @@ static void block(FILE *out, const struct cli_entry *e)
 		}
 		fprintf(out, "\n");
 	}
+	json_array_foreach(json_object_get(v, "releasing"), i, x) {
+		const json_t *h;
+		size_t k;
+
+		fprintf(out, "  make-before-break, still reserved:");
+		json_array_foreach(json_object_get(x, "path"), k, h) {
+			fprintf(out, " %s", cli_str(h, "node", "?"));
+			if (cli_str(h, "link", NULL))
+				fprintf(out, " -[%s]->", cli_str(h, "link", ""));
+		}
+		fprintf(out, "\n");
+	}
 	if (json_object_get(v, "metric") || json_object_get(v, "delay_us") ||
 	    json_object_get(v, "bandwidth")) {
 		fprintf(out, "  metric %s %lld, delay %lld us, bandwidth %s",
@@ -60,6 +73,8 @@ static void block(FILE *out, const struct cli_entry *e)
 		char *p = cli_join(json_object_get(x, "path"), " ");
 
 		fprintf(out, "    bypass %s at %s", cli_str(x, "link", "?"), cli_str(x, "plr", "?"));
+		if (cli_str(x, "protected_node", NULL))
+			fprintf(out, " around %s", cli_str(x, "protected_node", ""));
 		if (cli_str(x, "merge_point", NULL))
 			fprintf(out, " merging at %s", cli_str(x, "merge_point", ""));
 		fprintf(out, ": %s", cli_str(x, "state", "?"));

@@ -201,6 +201,8 @@ START_TEST(lsp)
 	ck_assert_ptr_nonnull(strstr(t, "r1-to-r4: up since 2026-12-06T21:00:47.705Z"));
 	ck_assert_ptr_nonnull(strstr(t, "  path: r1 -[r1:et2]-> r2 -[r2:et2]-> r4\n"));
 	ck_assert_ptr_nonnull(strstr(t, "bypass r1:et2 at r1 merging at r2: up, path r1 r3 r2"));
+	ck_assert_ptr_nonnull(strstr(t, "bypass r1:et2 at r1 around r2 merging at r4: up, path r1 r3 r5 r4"));
+	ck_assert_ptr_nonnull(strstr(t, "  make-before-break, still reserved: r1 -[r1:et3]-> r3"));
 	ck_assert_ptr_nonnull(strstr(t, "fast-lane: invalid since"));
 	ck_assert_ptr_nonnull(strstr(t, "te/paths/garbled (invalid value:"));
 	free(t);
