@@ -20,47 +20,25 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fib-agent/agent_input.h"
 #include "fib-agent/nl_route.h"
 #include "lib/keys.h"
-#include "lib/log.h"
+#include "tests/support/kernel_netns.h"
 
 static keys_t K;
-
-static void sh(const char *cmd)
-{
-	int st = system(cmd);
-
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "command failed: %s", cmd);
-}
-
-static const char *out_of(const char *cmd)
-{
-	static char out[8192];
-	size_t n = 0, r;
-	FILE *f = popen(cmd, "r");
-
-	ck_assert_ptr_nonnull(f);
-	while (n < sizeof(out) - 1 && (r = fread(out + n, 1, sizeof(out) - 1 - n, f)) > 0)
-		n += r;
-	out[n] = '\0';
-	pclose(f);
-	return out;
-}
 
 static void netns_setup(void)
 {
 	ck_assert_int_eq(keys_init(&K, NULL), 0);
 	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
-	sh("ip link set lo up");
-	sh("ip link add veth0 type veth peer name veth1");
-	sh("ip link set veth0 up && ip link set veth1 up && ip link set veth0 mtu 1500");
-	sh("ip addr add 10.0.0.1/24 dev veth0");
-	sh("echo 1048575 > /proc/sys/net/mpls/platform_labels");
-	sh("echo 1 > /proc/sys/net/mpls/conf/veth0/input");
+	kn_sh("ip link set lo up");
+	kn_sh("ip link add veth0 type veth peer name veth1");
+	kn_sh("ip link set veth0 up && ip link set veth1 up && ip link set veth0 mtu 1500");
+	kn_sh("ip addr add 10.0.0.1/24 dev veth0");
+	kn_sh("echo 1048575 > /proc/sys/net/mpls/platform_labels");
+	kn_sh("echo 1 > /proc/sys/net/mpls/conf/veth0/input");
 }
 
 static struct agent_input IN;
@@ -123,10 +101,10 @@ START_TEST(label_and_push)
 	ck_assert_uint_eq(got.routes[0].nh[0].labels[0], 24024);
 	ck_assert_uint_eq(got.routes[0].nh[0].labels[1], 24045);
 	nl_fib_free(&got);
-	o = out_of("ip -f mpls route show 2>&1");
+	o = kn_output("ip -f mpls route show 2>&1");
 	ck_assert_msg(strstr(o, "24001") && strstr(o, "10.0.0.2") && strstr(o, "veth0"),
 		      "ip -f mpls route: %s", o);
-	o = out_of("ip route show 192.168.50.4/32 2>&1");
+	o = kn_output("ip route show 192.168.50.4/32 2>&1");
 	ck_assert_msg(strstr(o, "encap mpls") && strstr(o, "24024/24045") && strstr(o, "mtu 1492"),
 		      "ip route: %s", o);
 
@@ -137,7 +115,7 @@ START_TEST(label_and_push)
 	ck_assert_int_eq(nl_route_reconcile(s, &desired, &st), 0);
 	ck_assert_uint_eq(st.deletes, 2);
 	ck_assert_msg(st.failed == 0, "%s", st.last_error);
-	ck_assert_ptr_null(strstr(out_of("ip -f mpls route show 2>&1"), "24001"));
+	ck_assert_ptr_null(strstr(kn_output("ip -f mpls route show 2>&1"), "24001"));
 	nl_route_sock_close(s);
 }
 END_TEST
@@ -146,11 +124,10 @@ END_TEST
 static const char *cannot_run(void)
 {
 	static char why[256];
-	pid_t pid;
-	int st;
+	const char *no_netns = kn_cannot_run();
 
-	if (geteuid() != 0)
-		return "needs root";
+	if (no_netns)
+		return no_netns;
 	if (access("/proc/sys/net/mpls", F_OK) != 0)
 		(void)!system("modprobe mpls_router >/dev/null 2>&1; "
 			      "modprobe mpls_iptunnel >/dev/null 2>&1");
@@ -160,46 +137,22 @@ static const char *cannot_run(void)
 			 "covered by tests/unit/test_nl_route.c and test_agent_input.c only");
 		return why;
 	}
-	pid = fork();
-	if (pid < 0)
-		return "fork failed";
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) != 0)
-			_exit(1);
-		_exit(system("ip link add veth0 type veth peer name veth1 2>/dev/null") == 0 ? 0 : 2);
-	}
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return "probe child failed";
-	if (WEXITSTATUS(st) == 1)
-		return "unshare(CLONE_NEWNET) not permitted";
-	if (WEXITSTATUS(st) == 2)
-		return "cannot create veth pairs (ip(8) or CONFIG_VETH missing)";
 	return NULL;
 }
 
-int main(void)
+static Suite *suite(void)
 {
-	const char *why = cannot_run();
-	Suite *s;
-	TCase *tc;
-	SRunner *sr;
-	int failed;
+	Suite *s = suite_create("mpls_dataplane");
+	TCase *tc = tcase_create("kernel");
 
-	if (why) {
-		fprintf(stderr, "test_mpls_dataplane skipped: %s\n", why);
-		return 77;
-	}
-	log_init("test_mpls_dataplane", NULL);
-	s = suite_create("mpls_dataplane");
-	tc = tcase_create("kernel");
 	tcase_add_checked_fixture(tc, netns_setup, NULL);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, label_and_push);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int main(void)
+{
+	return kn_main("test_mpls_dataplane", cannot_run(), suite);
 }

@@ -20,60 +20,28 @@
 #include <ctype.h>
 #include <errno.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <linux/rtnetlink.h>
 
 #include "fib-agent/nl_route.h"
-#include "lib/log.h"
-
-static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	rc = system(cmd);
-	ck_assert_msg(rc == 0, "`%s` failed (%d)", cmd, rc);
-}
-
-/* Output of a command (at most 64 KiB). */
-static char *run(const char *cmd)
-{
-	static char out[65536];
-	size_t n = 0, r;
-	FILE *f = popen(cmd, "r");
-
-	ck_assert_ptr_nonnull(f);
-	while (n < sizeof(out) - 1 && (r = fread(out + n, 1, sizeof(out) - 1 - n, f)) > 0)
-		n += r;
-	out[n] = '\0';
-	ck_assert_int_eq(pclose(f), 0);
-	return out;
-}
+#include "tests/support/kernel_netns.h"
 
 static void netns_setup(void)
 {
 	ck_assert_int_eq(unshare(CLONE_NEWNET), 0);
-	sh("ip link set lo up");
-	sh("ip link add veth0 type veth peer name veth1");
-	sh("ip link add veth2 type veth peer name veth3");
-	sh("for i in 0 1 2 3; do ip link set veth$i up || exit 1; done");
+	kn_sh("ip link set lo up");
+	kn_sh("ip link add veth0 type veth peer name veth1");
+	kn_sh("ip link add veth2 type veth peer name veth3");
+	kn_sh("for i in 0 1 2 3; do ip link set veth$i up || exit 1; done");
 	/* the peers (veth1, veth3) get no addresses: gateways .2 / ::2 must not be local
 	 * (IPv6 refuses a local gateway) */
-	sh("ip addr add 10.0.0.1/24 dev veth0 && ip addr add 10.0.1.1/24 dev veth2");
-	sh("ip -6 addr add 2001:db8:1::1/64 dev veth0 nodad && "
+	kn_sh("ip addr add 10.0.0.1/24 dev veth0 && ip addr add 10.0.1.1/24 dev veth2");
+	kn_sh("ip -6 addr add 2001:db8:1::1/64 dev veth0 nodad && "
 	   "ip -6 addr add 2001:db8:2::1/64 dev veth2 nodad");
 }
 
@@ -199,12 +167,12 @@ START_TEST(install_dump_compare)
 	ck_assert_uint_eq(st.replaces + st.deletes, 0);
 	expect_routes(s, want, n);
 	/* ip(8) sees them with kvte's protocol number */
-	out = run("ip route show proto 222");
+	out = kn_output("ip route show proto 222");
 	ck_assert_ptr_nonnull(strstr(out, "10.42.3.0/24"));
 	ck_assert_ptr_nonnull(strstr(out, "nexthop via 10.0.1.2 dev veth2"));
 	ck_assert_ptr_nonnull(
 		strstr(out, "10.42.5.0/24 via inet6 2001:db8:1::2 dev veth0"));
-	out = run("ip -6 route show proto 222");
+	out = kn_output("ip -6 route show proto 222");
 	ck_assert_ptr_nonnull(strstr(out, "2001:db8:11::/48"));
 	/* idempotent: nothing to do the second time */
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
@@ -231,7 +199,7 @@ START_TEST(reconcile_sends_only_the_difference)
 			nh_add(&want[i], "veth2", "10.0.1.2");
 	}
 	/* a route of another protocol on a prefix kvte does not want */
-	sh("ip route add 10.99.0.0/24 via 10.0.0.2 proto static");
+	kn_sh("ip route add 10.99.0.0/24 via 10.0.0.2 proto static");
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
 	ck_assert_uint_eq(st.adds, 50);
 	ck_assert_uint_eq(st.failed, 0);
@@ -262,7 +230,7 @@ START_TEST(reconcile_sends_only_the_difference)
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
 	ck_assert_uint_eq(st.adds + st.replaces + st.deletes, 0);
 	/* the other protocol's route is untouched */
-	ck_assert_ptr_nonnull(strstr(run("ip route show proto static"), "10.99.0.0/24"));
+	ck_assert_ptr_nonnull(strstr(kn_output("ip route show proto static"), "10.99.0.0/24"));
 	/* IPv6 multipath replaced by a single hop, and back */
 	want[0].n_nh = 0;
 	nh_add(&want[0], "veth0", "2001:db8:1::2");
@@ -279,7 +247,7 @@ START_TEST(reconcile_sends_only_the_difference)
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
 	ck_assert_uint_eq(st.deletes, 47);
 	expect_routes(s, want, 0);
-	ck_assert_ptr_nonnull(strstr(run("ip route show proto static"), "10.99.0.0/24"));
+	ck_assert_ptr_nonnull(strstr(kn_output("ip route show proto static"), "10.99.0.0/24"));
 	nl_route_sock_close(s);
 	free(want);
 }
@@ -535,9 +503,9 @@ START_TEST(srv6_encap_and_sids)
 	}
 	nl_fib_free(&k);
 	ck_assert_ptr_nonnull(
-		strstr(run("ip -6 route show proto 222"), "encap seg6 mode encap segs"));
-	ck_assert_ptr_nonnull(strstr(run("ip route show 192.168.50.4/32"), "mtu 1420"));
-	ck_assert_ptr_nonnull(strstr(run("ip -6 route show proto 222"), "End.DX4"));
+		strstr(kn_output("ip -6 route show proto 222"), "encap seg6 mode encap segs"));
+	ck_assert_ptr_nonnull(strstr(kn_output("ip route show 192.168.50.4/32"), "mtu 1420"));
+	ck_assert_ptr_nonnull(strstr(kn_output("ip -6 route show proto 222"), "End.DX4"));
 	ck_assert_int_eq(nl_route_reconcile(s, &d, &st), 0);
 	ck_assert_uint_eq(st.adds + st.replaces + st.deletes, 0);
 	/* one SID changed, one segment list changed */
@@ -839,9 +807,9 @@ START_TEST(dataplane_sysctls)
 	bool fwd = false, rp = false;
 	int n;
 
-	sh("echo 0 > /proc/sys/net/ipv4/ip_forward");
-	sh("echo 1 > /proc/sys/net/ipv4/conf/veth0/rp_filter");
-	sh("echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter");
+	kn_sh("echo 0 > /proc/sys/net/ipv4/ip_forward");
+	kn_sh("echo 1 > /proc/sys/net/ipv4/conf/veth0/rp_filter");
+	kn_sh("echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter");
 	n = nl_dataplane_setup(NULL, &cfg, on_change, NULL);
 	ck_assert_int_gt(n, 0);
 	ck_assert_int_eq(n, n_changes);
@@ -850,10 +818,10 @@ START_TEST(dataplane_sysctls)
 		rp |= !strcmp(changes[i], "net.ipv4.conf.veth0.rp_filter 1->2");
 	}
 	ck_assert(fwd && rp);
-	ck_assert_str_eq(run("cat /proc/sys/net/ipv4/ip_forward"), "1\n");
-	ck_assert_str_eq(run("cat /proc/sys/net/ipv6/conf/all/forwarding"), "1\n");
-	ck_assert_str_eq(run("cat /proc/sys/net/ipv6/conf/veth2/seg6_enabled"), "1\n");
-	ck_assert_str_eq(run("cat /proc/sys/net/ipv4/conf/veth0/rp_filter"), "2\n");
+	ck_assert_str_eq(kn_output("cat /proc/sys/net/ipv4/ip_forward"), "1\n");
+	ck_assert_str_eq(kn_output("cat /proc/sys/net/ipv6/conf/all/forwarding"), "1\n");
+	ck_assert_str_eq(kn_output("cat /proc/sys/net/ipv6/conf/veth2/seg6_enabled"), "1\n");
+	ck_assert_str_eq(kn_output("cat /proc/sys/net/ipv4/conf/veth0/rp_filter"), "2\n");
 	n_changes = 0;
 	ck_assert_int_eq(nl_dataplane_setup(NULL, &cfg, on_change, NULL), 0);
 	ck_assert_int_eq(n_changes, 0);
@@ -872,8 +840,8 @@ START_TEST(probe_leaves_nothing)
 	ck_assert_int_ge(nl_caps_probe_lwt(s, 5 /* LWTUNNEL_ENCAP_SEG6 */), 0);
 	ck_assert_int_eq(nl_caps_probe_lwt(s, 200),
 			 -EINVAL); /* not a type this build knows */
-	ck_assert_str_eq(run("ip -6 route show proto 222 table all"), "");
-	ck_assert_str_eq(run("ip -6 route show 100::/64 table all"), "");
+	ck_assert_str_eq(kn_output("ip -6 route show proto 222 table all"), "");
+	ck_assert_str_eq(kn_output("ip -6 route show 100::/64 table all"), "");
 	nl_route_sock_close(s);
 }
 END_TEST
@@ -899,48 +867,7 @@ static Suite *suite(void)
 	return s;
 }
 
-/* Can this process make a network namespace with a veth pair in it? */
-static const char *cannot_run(void)
-{
-	pid_t pid;
-	int st;
-
-	if (geteuid() != 0)
-		return "needs root";
-	pid = fork();
-	if (pid < 0)
-		return "fork failed";
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) != 0)
-			_exit(1);
-		_exit(system("ip link add veth0 type veth peer name veth1 2>/dev/null") == 0
-			      ? 0
-			      : 2);
-	}
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
-		return "probe child failed";
-	if (WEXITSTATUS(st) == 1)
-		return "unshare(CLONE_NEWNET) not permitted";
-	if (WEXITSTATUS(st) == 2)
-		return "cannot create veth pairs (ip(8) or CONFIG_VETH missing)";
-	return NULL;
-}
-
 int main(void)
 {
-	const char *why = cannot_run();
-	SRunner *sr;
-	int failed;
-
-	if (why) {
-		fprintf(stderr, "test_nl_route skipped: %s\n", why);
-		return 77;
-	}
-	log_init("test_nl_route", NULL);
-	sr = srunner_create(suite());
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kn_main("test_nl_route", kn_cannot_run(), suite);
 }

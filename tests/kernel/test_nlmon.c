@@ -8,7 +8,9 @@
  * disappear when deleted; deleting the pair reports REMOVED for both ends; a link
  * renamed and its MTU changed is reported NAME / MTU. Waits are on conditions with a
  * timer deadline; the monitor is closed and uv_loop_close() == 0 is checked. Needs
- * root (exit 77 otherwise). The parser alone is tests/unit/test_nlmon.c. */
+ * root, network namespaces and ip(8) with veth (exit 77 otherwise, the reason on
+ * stderr: tests/support/kernel_netns.c's probe). The parser alone is
+ * tests/unit/test_nlmon.c. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* unshare, CLONE_NEWNET */
 #endif
@@ -25,6 +27,7 @@
 #include <uv.h>
 
 #include "lib/nlmon.h"
+#include "tests/support/kernel_netns.h"
 
 #define DEADLINE_MS 10000
 
@@ -81,13 +84,6 @@ static void setup(void)
 	ck_assert_int_eq(uv_loop_init(&loop), 0);
 	memset(&rec, 0, sizeof(rec));
 	mon = NULL;
-}
-
-static void sh(const char *cmd)
-{
-	int rc = system(cmd);
-
-	ck_assert_msg(rc == 0, "`%s` failed (status %d)", cmd, rc);
 }
 
 static void open_mon(void)
@@ -260,8 +256,8 @@ START_TEST(open_reports_existing_links)
 {
 	const struct nlmon_link *lo, *a0, *a1;
 
-	sh("ip link add a0 type veth peer name a1");
-	sh("ip link set a0 mtu 1400");
+	kn_sh("ip link add a0 type veth peer name a1");
+	kn_sh("ip link set a0 mtu 1400");
 	open_mon();
 	/* reported before nlmon_open returned, each once */
 	ck_assert_uint_eq(rec.n, 3);
@@ -301,18 +297,18 @@ START_TEST(veth_carrier)
 	ck_assert_uint_eq(count("lo", NLMON_ADDED), 1);
 	ck_assert_uint_eq(rec.n, 1);
 
-	sh("ip link add a0 type veth peer name a1");
+	kn_sh("ip link add a0 type veth peer name a1");
 	expect("a0", NLMON_ADDED, 0);
 	expect("a1", NLMON_ADDED, 0);
 
 	/* one end up: administratively up, but no carrier without the peer */
-	sh("ip link set a0 up");
+	kn_sh("ip link set a0 up");
 	ck_assert_msg(wait_for(admin_up, "a0"), "a0 not IFF_UP within %d ms", DEADLINE_MS);
 	ck_assert(!link_named("a0")->carrier);
 	ck_assert_uint_eq(count("a0", NLMON_CARRIER), 0);
 
 	/* both up: carrier on both */
-	sh("ip link set a1 up");
+	kn_sh("ip link set a1 up");
 	expect("a0", NLMON_CARRIER, 1);
 	expect("a1", NLMON_CARRIER, 1);
 	ck_assert(link_named("a0")->carrier);
@@ -320,7 +316,7 @@ START_TEST(veth_carrier)
 
 	/* a1 down: a0 loses carrier although it is still up */
 	mark = rec.n;
-	sh("ip link set a1 down");
+	kn_sh("ip link set a1 down");
 	{
 		struct want w = { "a0", NLMON_CARRIER, 0 };
 
@@ -332,7 +328,7 @@ START_TEST(veth_carrier)
 
 	/* and back */
 	mark = rec.n;
-	sh("ip link set a1 up");
+	kn_sh("ip link set a1 up");
 	{
 		struct want w = { "a0", NLMON_CARRIER, 1 };
 
@@ -341,7 +337,7 @@ START_TEST(veth_carrier)
 	ck_assert(link_named("a0")->carrier);
 
 	/* delete one end: both go */
-	sh("ip link del a0");
+	kn_sh("ip link del a0");
 	expect("a0", NLMON_REMOVED, -1);
 	expect("a1", NLMON_REMOVED, -1);
 	ck_assert_ptr_null(link_named("a0"));
@@ -358,14 +354,14 @@ START_TEST(veth_addresses)
 	const struct nlmon_link *a0;
 
 	open_mon();
-	sh("ip link add a0 type veth peer name a1");
-	sh("ip link set a0 up");
-	sh("ip link set a1 up");
+	kn_sh("ip link add a0 type veth peer name a1");
+	kn_sh("ip link set a0 up");
+	kn_sh("ip link set a1 up");
 	expect("a0", NLMON_CARRIER, 1);
 
-	sh("ip addr add 10.1.0.1/24 dev a0");
-	sh("ip addr add 10.1.0.9 peer 10.1.0.10/32 dev a0");	/* IFA_LOCAL != IFA_ADDRESS */
-	sh("ip -6 addr add 2001:db8:1::1/64 dev a0 nodad");
+	kn_sh("ip addr add 10.1.0.1/24 dev a0");
+	kn_sh("ip addr add 10.1.0.9 peer 10.1.0.10/32 dev a0");	/* IFA_LOCAL != IFA_ADDRESS */
+	kn_sh("ip -6 addr add 2001:db8:1::1/64 dev a0 nodad");
 	expect_addr("a0", "10.1.0.1", 24, RT_SCOPE_UNIVERSE, true);
 	expect_addr("a0", "10.1.0.9", 32, RT_SCOPE_UNIVERSE, true);
 	expect_addr("a0", "2001:db8:1::1", 64, RT_SCOPE_UNIVERSE, true);
@@ -386,14 +382,14 @@ START_TEST(veth_addresses)
 	ck_assert_msg(wait_for(has_ll6, "a1"), "no IPv6 link-local address on a1");
 	expect_addr("a1", "10.1.0.1", 24, -1, false);
 
-	sh("ip addr del 10.1.0.1/24 dev a0");
+	kn_sh("ip addr del 10.1.0.1/24 dev a0");
 	expect_addr("a0", "10.1.0.1", 24, -1, false);
-	sh("ip -6 addr del 2001:db8:1::1/64 dev a0");
+	kn_sh("ip -6 addr del 2001:db8:1::1/64 dev a0");
 	expect_addr("a0", "2001:db8:1::1", 64, -1, false);
 	expect_addr("a0", "10.1.0.9", 32, RT_SCOPE_UNIVERSE, true);
 
 	/* removal reports the link with its last addresses; the table forgets them */
-	sh("ip link del a0");
+	kn_sh("ip link del a0");
 	expect("a0", NLMON_REMOVED, -1);
 	ck_assert_ptr_null(link_named("a0"));
 	close_mon();
@@ -405,15 +401,15 @@ START_TEST(rename_and_mtu)
 	const struct nlmon_link *l;
 	uint32_t ifindex;
 
-	sh("ip link add a0 type veth peer name a1");
+	kn_sh("ip link add a0 type veth peer name a1");
 	open_mon();
 	ifindex = link_named("a0")->ifindex;
 
-	sh("ip link set a0 mtu 9000");
+	kn_sh("ip link set a0 mtu 9000");
 	expect("a0", NLMON_MTU, -1);
 	ck_assert_uint_eq(link_named("a0")->mtu, 9000);
 
-	sh("ip link set a0 name core0");
+	kn_sh("ip link set a0 name core0");
 	expect("core0", NLMON_NAME, -1);
 	ck_assert_ptr_null(link_named("a0"));
 	l = link_named("core0");
@@ -425,23 +421,11 @@ START_TEST(rename_and_mtu)
 }
 END_TEST
 
-int main(void)
+static Suite *suite(void)
 {
-	Suite *s;
-	TCase *tc;
-	SRunner *sr;
-	int failed;
+	Suite *s = suite_create("nlmon_kernel");
+	TCase *tc = tcase_create("veth");
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_nlmon: skipped: needs root (network namespaces, veth)\n");
-		return 77;
-	}
-	if (system("ip -V >/dev/null 2>&1") != 0) {
-		fprintf(stderr, "test_nlmon: skipped: no `ip` (iproute2)\n");
-		return 77;
-	}
-	s = suite_create("nlmon_kernel");
-	tc = tcase_create("veth");
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, open_reports_existing_links);
@@ -449,11 +433,10 @@ int main(void)
 	tcase_add_test(tc, veth_addresses);
 	tcase_add_test(tc, rename_and_mtu);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	/* each test in its own child, so its namespace dies with it */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return s;
+}
+
+int main(void)
+{
+	return kn_main("test_nlmon", kn_cannot_run(), suite);
 }

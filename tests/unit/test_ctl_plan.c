@@ -12,64 +12,19 @@
  * the shared link; a TED change re-routes; "since" survives an unchanged recompute and
  * changes with the path. Every value is validated against its schema with
  * /usr/bin/python3 + jsonschema (that part is skipped, with a message, when the module
- * is missing). DESIGN §5, §6, §8. */
+ * is missing). The seed, requests, planning and schema check are
+ * tests/support/plan_fixture.c's. DESIGN §5, §6, §8. */
 #include <check.h>
-#include <errno.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "lib/jx.h"
-#include "lib/keys.h"
 #include "lib/validate.h"
-#include "te-controller/cspf.h"
 #include "te-controller/plan.h"
 #include "te-controller/ted.h"
+#include "tests/support/plan_fixture.h"
 
-static const char *src_dir(void)
-{
-	const char *s = getenv("KVTE_SOURCE_DIR");
-
-	return s ? s : ".";
-}
-
-/* The seed TED, without the LSP fragments whose ID starts with skip (NULL: all). */
-static void load_seed(ted_t *t, const char *skip)
-{
-	char pat[1024], err[512];
-	glob_t g;
-
-	snprintf(pat, sizeof(pat), "%s/te-controller/testdata/seed/*.json", src_dir());
-	ck_assert_int_eq(glob(pat, 0, NULL, &g), 0);
-	ted_init(t);
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		jx_ctx c;
-		json_t *v;
-		const char *base = strrchr(g.gl_pathv[i], '/') + 1;
-
-		jx_init(&c, NULL);
-		v = jx_load_file(&c, g.gl_pathv[i]);
-		ck_assert_msg(v != NULL, "%s", c.err);
-		if (strncmp(base, "ted-lsp-", 8) == 0) {
-			const char *id = json_string_value(json_object_get(v, "lsp_id"));
-
-			if (!skip || strncmp(id, skip, strlen(skip)) != 0)
-				ck_assert_msg(ted_lsp_update(t, id, v, err, sizeof(err)) == 0, "%s",
-					      err);
-		} else if (strncmp(base, "speaker-", 8) == 0) {
-			ck_assert_msg(ted_speaker_update(t, v, err, sizeof(err)) == 0, "%s", err);
-		}
-		json_decref(v);
-	}
-	globfree(&g);
-	ck_assert_int_eq(ted_commit(t), 0);
-}
-
-static keys_t keys;
 static struct admin_groups groups;
 
 static void setup(void)
@@ -77,205 +32,25 @@ static void setup(void)
 	json_t *v = json_pack("{s:{s:i, s:i}}", "groups", "red", 0, "blue", 1);
 	char err[128];
 
-	ck_assert_int_eq(keys_init(&keys, NULL), 0);
+	pf_setup();
 	ck_assert_int_eq(validate_admin_groups(v, &groups, err, sizeof(err)), 0);
 	json_decref(v);
 }
 
-/* Requests as "name", "json text" pairs, NULL-terminated. */
-struct reqset {
-	struct plan_request r[16];
-	json_t *v[16];
-	char bad[16][512];
-	size_t n;
-};
-
-static void reqs_add(struct reqset *s, const char *name, const char *text)
-{
-	jx_ctx c;
-
-	jx_init(&c, name);
-	s->v[s->n] = jx_loads(&c, text, strlen(text));
-	snprintf(s->bad[s->n], sizeof(s->bad[0]), "%s", c.err);
-	s->r[s->n] = (struct plan_request){ .name = name, .value = s->v[s->n],
-					    .bad_json = s->bad[s->n], .revision = 42 };
-	s->n++;
-}
-
-static void reqs_free(struct reqset *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		json_decref(s->v[i]);
-	s->n = 0;
-}
-
-static json_t *plan(const ted_t *t, const struct reqset *s, const json_t *prev,
+static json_t *plan(const ted_t *t, const struct pf_reqs *s, const json_t *prev,
 		    const char *now, struct plan_stats *st)
 {
-	struct plan_input in = { .keys = &keys, .ted = t, .groups = &groups, .reqs = s->r,
-				 .n_reqs = s->n, .prev_paths = prev, .now = now };
-	struct cspf_ws *ws = cspf_ws_new();
-	json_t *out = NULL;
-
-	ck_assert_ptr_nonnull(ws);
-	ck_assert_int_eq(plan_compute(&in, ws, &out, st), 0);
-	ck_assert_ptr_nonnull(out);
-	cspf_ws_free(ws);
-	return out;
+	return pf_plan(&(struct plan_input){ .ted = t, .groups = &groups, .prev_paths = prev,
+					     .now = now }, s, st);
 }
 
 /* plan() with the make-before-break inputs: held tunnels and agents' revisions. */
-static json_t *plan_mbb(const ted_t *t, const struct reqset *s, const json_t *prev,
+static json_t *plan_mbb(const ted_t *t, const struct pf_reqs *s, const json_t *prev,
 			const json_t *tunnels, const json_t *agents, struct plan_stats *st)
 {
-	struct plan_input in = { .keys = &keys, .ted = t, .groups = &groups, .reqs = s->r,
-				 .n_reqs = s->n, .prev_paths = prev, .tunnels = tunnels,
-				 .agents = agents, .now = "2026-11-22T09:00:00Z" };
-	struct cspf_ws *ws = cspf_ws_new();
-	json_t *out = NULL;
-
-	ck_assert_ptr_nonnull(ws);
-	ck_assert_int_eq(plan_compute(&in, ws, &out, st), 0);
-	ck_assert_ptr_nonnull(out);
-	cspf_ws_free(ws);
-	return out;
-}
-
-static const json_t *get(const json_t *desired, const char *key)
-{
-	char full[KEYS_MAX];
-
-	snprintf(full, sizeof(full), "/kvte/%s", key);
-	return json_object_get(desired, full);
-}
-
-/* Compact sorted text of a field path "a.b" (or the whole value for ""). */
-static char *text(const json_t *v, const char *field)
-{
-	static char buf[4096];
-	char *s;
-
-	if (field[0])
-		v = json_object_get(v, field);
-	ck_assert_msg(v != NULL, "no field %s", field);
-	s = jx_dumps(v);
-	snprintf(buf, sizeof(buf), "%s", s);
-	free(s);
-	return buf;
-}
-
-static const char *str(const json_t *v, const char *field)
-{
-	const char *s = json_string_value(json_object_get(v, field));
-
-	ck_assert_msg(s != NULL, "no string field %s", field);
-	return s;
-}
-
-/* te/paths/<lsp> values keyed by LSP name, as the controller passes them. */
-static json_t *prev_paths(const json_t *desired)
-{
-	json_t *o = json_object();
-	const char *k;
-	json_t *v;
-
-	json_object_foreach((json_t *)desired, k, v) {
-		const char *p = strstr(k, "/te/paths/");
-
-		if (p && strncmp(k, "/kvte/te/paths/", 15) == 0)
-			json_object_set(o, p + 10, v);
-	}
-	return o;
-}
-
-/* ---- schema validation -------------------------------------------------------------- */
-
-static const char *checker_py =
-	"import json, os, sys\n"
-	"import jsonschema\n"
-	"from jsonschema import Draft202012Validator, FormatChecker\n"
-	"sdir, vdir = sys.argv[1], sys.argv[2]\n"
-	"schemas = {}\n"
-	"for n in os.listdir(sdir):\n"
-	"    if n.endswith('.schema.json'):\n"
-	"        with open(os.path.join(sdir, n)) as f:\n"
-	"            s = json.load(f)\n"
-	"        schemas[s['$id']] = s\n"
-	"def validator(s):\n"
-	"    try:\n"
-	"        from referencing import Registry, Resource\n"
-	"        reg = Registry().with_resources((i, Resource.from_contents(x)) for i, x in schemas.items())\n"
-	"        return Draft202012Validator(s, registry=reg, format_checker=FormatChecker())\n"
-	"    except ImportError:\n"
-	"        r = jsonschema.RefResolver.from_schema(s, store=dict(schemas))\n"
-	"        return Draft202012Validator(s, resolver=r, format_checker=FormatChecker())\n"
-	"bad = 0\n"
-	"n = 0\n"
-	"for fam in sorted(os.listdir(vdir)):\n"
-	"    val = validator(schemas['https://kvte.dev/schemas/' + fam + '.schema.json'])\n"
-	"    for fn in sorted(os.listdir(os.path.join(vdir, fam))):\n"
-	"        with open(os.path.join(vdir, fam, fn)) as f:\n"
-	"            v = json.load(f)\n"
-	"        n += 1\n"
-	"        for e in val.iter_errors(v):\n"
-	"            bad += 1\n"
-	"            print('%s/%s: %s: %s' % (fam, fn, '/'.join(map(str, e.absolute_path)), e.message[:200]))\n"
-	"print('checked %d values, %d errors' % (n, bad))\n"
-	"sys.exit(1 if bad else 0)\n";
-
-static bool have_jsonschema(void)
-{
-	return system("/usr/bin/python3 -c 'import jsonschema' >/dev/null 2>&1") == 0;
-}
-
-/* Write every desired value to <tmp>/<family>/<n>.json and validate; returns the
- * number of values written (0 when skipped). */
-static size_t schema_check(const json_t *desired)
-{
-	char dir[] = "/tmp/kvte-plan-XXXXXX", path[1200], cmd[4096];
-	const char *k;
-	json_t *v;
-	size_t n = 0;
-	FILE *f;
-	int st;
-
-	if (!have_jsonschema()) {
-		fprintf(stderr, "test_ctl_plan: python3-jsonschema not installed: schema "
-				"validation skipped\n");
-		return 0;
-	}
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/values", dir);
-	ck_assert_int_eq(mkdir(path, 0700), 0);
-	json_object_foreach((json_t *)desired, k, v) {
-		struct key_info ki;
-		int fam = keys_parse(&keys, k, &ki);
-		char *s;
-
-		ck_assert_msg(fam >= 0, "desired key %s does not parse", k);
-		snprintf(path, sizeof(path), "%s/values/%s", dir, keys_family_name(fam));
-		mkdir(path, 0700);
-		snprintf(path, sizeof(path), "%s/values/%s/%zu.json", dir, keys_family_name(fam),
-			 n++);
-		f = fopen(path, "w");
-		ck_assert_ptr_nonnull(f);
-		s = jx_dumps(v);
-		fputs(s, f);
-		free(s);
-		fclose(f);
-	}
-	snprintf(path, sizeof(path), "%s/check.py", dir);
-	f = fopen(path, "w");
-	ck_assert_ptr_nonnull(f);
-	fputs(checker_py, f);
-	fclose(f);
-	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s/check.py %s/schemas %s/values", dir,
-		 src_dir(), dir);
-	st = system(cmd);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "schema validation failed");
-	return n;
+	return pf_plan(&(struct plan_input){ .ted = t, .groups = &groups, .prev_paths = prev,
+					     .tunnels = tunnels, .agents = agents,
+					     .now = "2026-11-22T09:00:00Z" }, s, st);
 }
 
 /* ---- tests ---------------------------------------------------------------------------- */
@@ -283,84 +58,76 @@ static size_t schema_check(const json_t *desired)
 START_TEST(r1_to_r4_protected)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	struct plan_stats st;
 	json_t *d;
 	const json_t *p, *tun, *prot;
 
-	load_seed(&t, NULL);
-	reqs_add(&s, "r1-to-r4", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"200M\","
+	pf_load_seed(&t, NULL, NULL, NULL);
+	pf_reqs_add(&s, "r1-to-r4", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"200M\","
 				 "\"setup_priority\":4,\"hold_priority\":4,\"protection\":\"link\"}");
 	d = plan(&t, &s, NULL, "2026-11-22T07:31:02.250Z", &st);
 	ck_assert_uint_eq(st.up, 1);
 	ck_assert_uint_eq(st.bypasses, 2);
 	ck_assert_uint_eq(st.unprotected, 0);
 
-	p = get(d, "te/paths/r1-to-r4");
+	p = pf_get(d, "te/paths/r1-to-r4");
 	ck_assert_ptr_nonnull(p);
-	ck_assert_str_eq(str(p, "state"), "up");
-	ck_assert_str_eq(text(p, "path"), "[{\"link\":\"r1:et2\",\"node\":\"r1\"},"
+	ck_assert_str_eq(pf_str(p, "state"), "up");
+	ck_assert_str_eq(pf_text(p, "path"), "[{\"link\":\"r1:et2\",\"node\":\"r1\"},"
 					  "{\"link\":\"r2:et2\",\"node\":\"r2\"},{\"node\":\"r4\"}]");
 	ck_assert_int_eq(json_integer_value(json_object_get(p, "metric")), 128);
 	ck_assert_int_eq(json_integer_value(json_object_get(p, "delay_us")), 125000);
 	ck_assert_int_eq(json_integer_value(json_object_get(p, "request_revision")), 42);
-	ck_assert_str_eq(str(p, "since"), "2026-11-22T07:31:02.250Z");
+	ck_assert_str_eq(pf_str(p, "since"), "2026-11-22T07:31:02.250Z");
 	ck_assert_ptr_null(json_object_get(p, "reason"));
-	ck_assert_str_eq(text(p, "segments"),
+	ck_assert_str_eq(pf_text(p, "segments"),
 			 "[\"fc00:0:2:e002::\",\"fc00:0:4:d4::\"]");
-	ck_assert_str_eq(text(p, "bypasses"),
+	ck_assert_str_eq(pf_text(p, "bypasses"),
 			 "[{\"link\":\"r1:et2\",\"merge_point\":\"r2\",\"path\":[\"r1\",\"r3\",\"r2\"],"
 			 "\"plr\":\"r1\",\"state\":\"up\"},"
 			 "{\"link\":\"r2:et2\",\"merge_point\":\"r4\",\"path\":[\"r2\",\"r3\",\"r4\"],"
 			 "\"plr\":\"r2\",\"state\":\"up\"}]");
 
-	tun = get(d, "rib/r1/te/r1-to-r4");
+	tun = pf_get(d, "rib/r1/te/r1-to-r4");
 	ck_assert_ptr_nonnull(tun);
-	ck_assert_str_eq(text(tun, ""),
-		"{\"backup\":{\"first_hop\":{\"address\":\"100.65.0.7\",\"interface\":\"et3\","
-		"\"neighbor\":\"r3\"},\"link\":\"r1:et2\",\"segments\":["
-		"\"fc00:0:3:e002::\",\"fc00:0:2:d6::\"]},\"bandwidth\":200000000,\"dataplane\":"
-		"\"srv6\",\"destinations\":[\"192.168.50.4/32\",\"fc00:0:4::1/128\"],"
-		"\"first_hop\":{\"address\":\"100.65.0.3\",\"interface\":\"et2\",\"neighbor\":"
-		"\"r2\"},\"lsp\":\"r1-to-r4\",\"metric\":128,\"path\":[\"r1\",\"r2\",\"r4\"],"
-		"\"segments\":[\"fc00:0:2:e002::\",\"fc00:0:4:d4::\"],"
-		"\"to\":\"r4\"}");
+	ck_assert_str_eq(pf_text(tun, ""), PF_R1_TO_R4_SRV6_TUNNEL);
 
-	prot = get(d, "rib/r1/protect/r1:et2");
+	prot = pf_get(d, "rib/r1/protect/r1:et2");
 	ck_assert_ptr_nonnull(prot);
-	ck_assert_str_eq(text(prot, "path"), "[\"r1\",\"r3\",\"r2\"]");
-	ck_assert_str_eq(text(prot, "segments"),
+	ck_assert_str_eq(pf_text(prot, "path"), "[\"r1\",\"r3\",\"r2\"]");
+	ck_assert_str_eq(pf_text(prot, "segments"),
 			 "[\"fc00:0:3:e002::\",\"fc00:0:2:d6::\"]");
-	ck_assert_str_eq(text(prot, "first_hop"),
+	ck_assert_str_eq(pf_text(prot, "first_hop"),
 			 "{\"address\":\"100.65.0.7\",\"interface\":\"et3\",\"neighbor\":\"r3\"}");
-	ck_assert_str_eq(str(prot, "merge_point"), "r2");
-	ck_assert_str_eq(text(prot, "lsps"), "[\"r1-to-r4\"]");
-	prot = get(d, "rib/r2/protect/r2:et2");
+	ck_assert_str_eq(pf_str(prot, "merge_point"), "r2");
+	ck_assert_str_eq(pf_text(prot, "lsps"), "[\"r1-to-r4\"]");
+	prot = pf_get(d, "rib/r2/protect/r2:et2");
 	ck_assert_ptr_nonnull(prot);
-	ck_assert_str_eq(text(prot, "path"), "[\"r2\",\"r3\",\"r4\"]");
-	ck_assert_ptr_null(get(d, "rib/r1/protect/r1:et3"));
+	ck_assert_str_eq(pf_text(prot, "path"), "[\"r2\",\"r3\",\"r4\"]");
+	ck_assert_ptr_null(pf_get(d, "rib/r1/protect/r1:et3"));
 
 	/* reservations on both links of the path, at hold priority 4 */
-	p = get(d, "te/links/r1:et2");
+	p = pf_get(d, "te/links/r1:et2");
 	ck_assert_ptr_nonnull(p);
-	ck_assert_str_eq(text(p, "reserved"), "[0,0,0,0,200000000,0,0,0]");
-	ck_assert_str_eq(text(p, "unreserved"), "[1000000000,1000000000,1000000000,"
+	ck_assert_str_eq(pf_text(p, "reserved"), "[0,0,0,0,200000000,0,0,0]");
+	ck_assert_str_eq(pf_text(p, "unreserved"), "[1000000000,1000000000,1000000000,"
 			 "1000000000,800000000,800000000,800000000,800000000]");
-	ck_assert_str_eq(text(p, "lsps"),
+	ck_assert_str_eq(pf_text(p, "lsps"),
 			 "[{\"bandwidth\":200000000,\"lsp\":\"r1-to-r4\",\"priority\":4}]");
-	ck_assert_ptr_nonnull(json_object_get(get(d, "te/links/r2:et2"), "lsps"));
+	ck_assert_ptr_nonnull(json_object_get(pf_get(d, "te/links/r2:et2"), "lsps"));
 	/* an idle link is published without lsps */
-	p = get(d, "te/links/r1:et3");
+	p = pf_get(d, "te/links/r1:et3");
 	ck_assert_ptr_nonnull(p);
 	ck_assert_ptr_null(json_object_get(p, "lsps"));
-	ck_assert_str_eq(text(p, "reserved"), "[0,0,0,0,0,0,0,0]");
+	ck_assert_str_eq(pf_text(p, "reserved"), "[0,0,0,0,0,0,0,0]");
 
 	/* every key is one of the controller's families; 1 path + 1 tunnel + 2 bypasses
 	 * + every named link direction (seed: 7 links, 14 directions) */
 	ck_assert_uint_eq(json_object_size(d), 1 + 1 + 2 + t.n_named_links);
-	schema_check(d);
+	pf_schema_check(d);
 	json_decref(d);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 }
 END_TEST
@@ -368,7 +135,7 @@ END_TEST
 START_TEST(invalid_requests_disturb_nothing)
 {
 	ted_t t;
-	struct reqset good = { 0 }, all = { 0 };
+	struct pf_reqs good = { 0 }, all = { 0 };
 	struct plan_stats st;
 	json_t *d1, *d2;
 	const char *k;
@@ -376,41 +143,44 @@ START_TEST(invalid_requests_disturb_nothing)
 	const char *r14 = "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"link\"}";
 	const char *r51 = "{\"from\":\"r5\",\"to\":\"r1\",\"bandwidth\":\"100M\"}";
 
-	load_seed(&t, NULL);
-	reqs_add(&good, "r1-to-r4", r14);
-	reqs_add(&good, "r5-to-r1", r51);
+	pf_load_seed(&t, NULL, NULL, NULL);
+	pf_reqs_add(&good, "r1-to-r4", r14);
+	pf_reqs_add(&good, "r5-to-r1", r51);
 	d1 = plan(&t, &good, NULL, "2026-11-22T07:31:00Z", NULL);
 
-	reqs_add(&all, "a-hold", "{\"from\":\"r1\",\"to\":\"r4\",\"setup_priority\":3,"
+	pf_reqs_add(&all, "a-hold", "{\"from\":\"r1\",\"to\":\"r4\",\"setup_priority\":3,"
 				 "\"hold_priority\":5,\"bandwidth\":\"900M\"}");
-	reqs_add(&all, "r1-to-r4", r14);
-	reqs_add(&all, "b-pink", "{\"from\":\"r1\",\"to\":\"r4\",\"exclude\":[\"pink\"]}");
-	reqs_add(&all, "c-json", "{\"from\":\"r1\",");
-	reqs_add(&all, "d-typo", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwith\":\"1G\"}");
-	reqs_add(&all, "e-self", "{\"from\":\"r1\",\"to\":\"r4\",\"diverse_from\":\"e-self\"}");
-	reqs_add(&all, "f-r9", "{\"from\":\"r1\",\"to\":\"r9\",\"bandwidth\":\"900M\"}");
-	reqs_add(&all, "r5-to-r1", r51);
+	pf_reqs_add(&all, "r1-to-r4", r14);
+	pf_reqs_add(&all, "b-pink", "{\"from\":\"r1\",\"to\":\"r4\",\"exclude\":[\"pink\"]}");
+	pf_reqs_add(&all, "c-json", "{\"from\":\"r1\",");
+	pf_reqs_add(&all, "d-typo", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwith\":\"1G\"}");
+	pf_reqs_add(&all, "e-self", "{\"from\":\"r1\",\"to\":\"r4\",\"diverse_from\":\"e-self\"}");
+	pf_reqs_add(&all, "f-r9", "{\"from\":\"r1\",\"to\":\"r9\",\"bandwidth\":\"900M\"}");
+	pf_reqs_add(&all, "r5-to-r1", r51);
 	d2 = plan(&t, &all, NULL, "2026-11-22T07:31:00Z", &st);
 	ck_assert_uint_eq(st.invalid, 5);
 	ck_assert_uint_eq(st.down, 1);
 	ck_assert_uint_eq(st.up, 2);
 
-	v = (json_t *)get(d2, "te/paths/a-hold");
-	ck_assert_str_eq(str(v, "state"), "invalid");
-	ck_assert_str_eq(str(v, "reason"), "hold_priority: must be <= setup_priority (3), got 5");
-	ck_assert_str_eq(str(get(d2, "te/paths/b-pink"), "reason"),
+	v = (json_t *)pf_get(d2, "te/paths/a-hold");
+	ck_assert_str_eq(pf_str(v, "state"), "invalid");
+	ck_assert_str_eq(pf_str(v, "reason"),
+			 "hold_priority: must be <= setup_priority (3), got 5");
+	ck_assert_str_eq(pf_str(pf_get(d2, "te/paths/b-pink"), "reason"),
 			 "exclude: unknown admin group \"pink\"");
-	ck_assert_str_eq(str(get(d2, "te/paths/c-json"), "state"), "invalid");
-	ck_assert_msg(strncmp(str(get(d2, "te/paths/c-json"), "reason"), "not JSON: ", 10) == 0,
-		      "%s", str(get(d2, "te/paths/c-json"), "reason"));
-	ck_assert_str_eq(str(get(d2, "te/paths/d-typo"), "reason"), "unknown field \"bandwith\"");
-	ck_assert_str_eq(str(get(d2, "te/paths/e-self"), "state"), "invalid");
+	ck_assert_str_eq(pf_str(pf_get(d2, "te/paths/c-json"), "state"), "invalid");
+	ck_assert_msg(strncmp(pf_str(pf_get(d2, "te/paths/c-json"), "reason"), "not JSON: ",
+			      10) == 0,
+		      "%s", pf_str(pf_get(d2, "te/paths/c-json"), "reason"));
+	ck_assert_str_eq(pf_str(pf_get(d2, "te/paths/d-typo"), "reason"),
+			 "unknown field \"bandwith\"");
+	ck_assert_str_eq(pf_str(pf_get(d2, "te/paths/e-self"), "state"), "invalid");
 	/* an unknown node is not a malformed request: the router may join later */
-	v = (json_t *)get(d2, "te/paths/f-r9");
-	ck_assert_str_eq(str(v, "state"), "down");
-	ck_assert_str_eq(str(v, "reason"), "no path: tail-end r9 is not in the TED");
-	ck_assert_ptr_null(get(d2, "rib/r1/te/f-r9"));
-	ck_assert_ptr_null(get(d2, "rib/r1/te/a-hold"));
+	v = (json_t *)pf_get(d2, "te/paths/f-r9");
+	ck_assert_str_eq(pf_str(v, "state"), "down");
+	ck_assert_str_eq(pf_str(v, "reason"), "no path: tail-end r9 is not in the TED");
+	ck_assert_ptr_null(pf_get(d2, "rib/r1/te/f-r9"));
+	ck_assert_ptr_null(pf_get(d2, "rib/r1/te/a-hold"));
 
 	/* the valid LSPs' keys and every other key are byte-identical; the only extra
 	 * keys are the bad requests' te/paths (the invalid 900M reserves nothing) */
@@ -422,11 +192,11 @@ START_TEST(invalid_requests_disturb_nothing)
 		free(b);
 	}
 	ck_assert_uint_eq(json_object_size(d2), json_object_size(d1) + 6);
-	schema_check(d2);
+	pf_schema_check(d2);
 	json_decref(d1);
 	json_decref(d2);
-	reqs_free(&good);
-	reqs_free(&all);
+	pf_reqs_free(&good);
+	pf_reqs_free(&all);
 	ted_free(&t);
 }
 END_TEST
@@ -434,26 +204,26 @@ END_TEST
 START_TEST(priority_placement_and_since)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	json_t *d1, *d2, *d3, *prev;
 	char *a, *b;
 
-	load_seed(&t, NULL);
+	pf_load_seed(&t, NULL, NULL, NULL);
 	/* both want r1-r2-r4 (1 Gb/s links); the better setup priority gets it even though
 	 * its name sorts last, the other goes around */
-	reqs_add(&s, "a-low", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+	pf_reqs_add(&s, "a-low", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
 			      "\"hold_priority\":7}");
-	reqs_add(&s, "z-high", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+	pf_reqs_add(&s, "z-high", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
 			       "\"setup_priority\":1,\"hold_priority\":1}");
 	d1 = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
-	ck_assert_str_eq(text(get(d1, "rib/r1/te/z-high"), "path"), "[\"r1\",\"r2\",\"r4\"]");
-	ck_assert_str_eq(text(get(d1, "rib/r1/te/a-low"), "path"),
+	ck_assert_str_eq(pf_text(pf_get(d1, "rib/r1/te/z-high"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_text(pf_get(d1, "rib/r1/te/a-low"), "path"),
 			 "[\"r1\",\"r3\",\"r5\",\"r4\"]");
-	ck_assert_str_eq(text(get(d1, "te/links/r1:et2"), "lsps"),
+	ck_assert_str_eq(pf_text(pf_get(d1, "te/links/r1:et2"), "lsps"),
 			 "[{\"bandwidth\":600000000,\"lsp\":\"z-high\",\"priority\":1}]");
 
 	/* recomputed later with nothing changed: the same bytes, "since" kept */
-	prev = prev_paths(d1);
+	prev = pf_prev_paths(d1);
 	d2 = plan(&t, &s, prev, "2026-11-22T08:00:00Z", NULL);
 	a = jx_dumps(d1);
 	b = jx_dumps(d2);
@@ -466,26 +236,27 @@ START_TEST(priority_placement_and_since)
 	 * preempts it (hold priority 7 > setup 1); a-low goes down for bandwidth; both get
 	 * a new "since" */
 	ted_free(&t);
-	load_seed(&t, "1921.6805.0002.");
-	prev = prev_paths(d2);
+	pf_load_seed(&t, "1921.6805.0002.", NULL, NULL);
+	prev = pf_prev_paths(d2);
 	d3 = plan(&t, &s, prev, "2026-11-22T08:05:00Z", NULL);
-	ck_assert_str_eq(text(get(d3, "rib/r1/te/z-high"), "path"),
+	ck_assert_str_eq(pf_text(pf_get(d3, "rib/r1/te/z-high"), "path"),
 			 "[\"r1\",\"r3\",\"r5\",\"r4\"]");
-	ck_assert_str_eq(str(get(d3, "te/paths/z-high"), "since"), "2026-11-22T08:05:00Z");
-	ck_assert_str_eq(str(get(d3, "te/paths/a-low"), "state"), "down");
-	ck_assert_msg(strstr(str(get(d3, "te/paths/a-low"), "reason"), "pruned for bandwidth"),
-		      "%s", str(get(d3, "te/paths/a-low"), "reason"));
-	ck_assert_msg(strstr(str(get(d3, "te/paths/a-low"), "reason"),
+	ck_assert_str_eq(pf_str(pf_get(d3, "te/paths/z-high"), "since"), "2026-11-22T08:05:00Z");
+	ck_assert_str_eq(pf_str(pf_get(d3, "te/paths/a-low"), "state"), "down");
+	ck_assert_msg(strstr(pf_str(pf_get(d3, "te/paths/a-low"), "reason"),
+			     "pruned for bandwidth"),
+		      "%s", pf_str(pf_get(d3, "te/paths/a-low"), "reason"));
+	ck_assert_msg(strstr(pf_str(pf_get(d3, "te/paths/a-low"), "reason"),
 			     "preempted by z-high (setup priority 1) at r1:et3"),
-		      "%s", str(get(d3, "te/paths/a-low"), "reason"));
-	ck_assert_ptr_null(get(d3, "rib/r1/te/a-low"));
-	ck_assert_ptr_null(get(d3, "te/links/r1:et2"));
-	schema_check(d3);
+		      "%s", pf_str(pf_get(d3, "te/paths/a-low"), "reason"));
+	ck_assert_ptr_null(pf_get(d3, "rib/r1/te/a-low"));
+	ck_assert_ptr_null(pf_get(d3, "te/links/r1:et2"));
+	pf_schema_check(d3);
 	json_decref(prev);
 	json_decref(d1);
 	json_decref(d2);
 	json_decref(d3);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 }
 END_TEST
@@ -493,40 +264,41 @@ END_TEST
 START_TEST(unprotected_and_shared_bypass)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	json_t *d;
 	const json_t *p;
 
-	load_seed(&t, NULL);
+	pf_load_seed(&t, NULL, NULL, NULL);
 	/* two protected LSPs over r1:et2 share its bypass */
-	reqs_add(&s, "one", "{\"from\":\"r1\",\"to\":\"r2\",\"protection\":\"link\"}");
-	reqs_add(&s, "two", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"link\"}");
-	reqs_add(&s, "three", "{\"from\":\"r1\",\"to\":\"r4\"}");
+	pf_reqs_add(&s, "one", "{\"from\":\"r1\",\"to\":\"r2\",\"protection\":\"link\"}");
+	pf_reqs_add(&s, "two", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"link\"}");
+	pf_reqs_add(&s, "three", "{\"from\":\"r1\",\"to\":\"r4\"}");
 	d = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
-	ck_assert_str_eq(text(get(d, "rib/r1/protect/r1:et2"), "lsps"), "[\"one\",\"two\"]");
-	ck_assert_str_eq(text(get(d, "rib/r2/protect/r2:et2"), "lsps"), "[\"two\"]");
-	ck_assert_ptr_null(json_object_get(get(d, "rib/r1/te/three"), "backup"));
-	ck_assert_ptr_null(json_object_get(get(d, "te/paths/three"), "bypasses"));
+	ck_assert_str_eq(pf_text(pf_get(d, "rib/r1/protect/r1:et2"), "lsps"), "[\"one\",\"two\"]");
+	ck_assert_str_eq(pf_text(pf_get(d, "rib/r2/protect/r2:et2"), "lsps"), "[\"two\"]");
+	ck_assert_ptr_null(json_object_get(pf_get(d, "rib/r1/te/three"), "backup"));
+	ck_assert_ptr_null(json_object_get(pf_get(d, "te/paths/three"), "bypasses"));
 	json_decref(d);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 
 	/* without r3 and r5 nothing goes around r1-r2: up but unprotected */
 	ted_t t2;
 	ted_init(&t2);
-	load_seed(&t2, "1921.6805.0003.");
-	reqs_add(&s, "one", "{\"from\":\"r1\",\"to\":\"r2\",\"protection\":\"link\"}");
+	pf_load_seed(&t2, "1921.6805.0003.", NULL, NULL);
+	pf_reqs_add(&s, "one", "{\"from\":\"r1\",\"to\":\"r2\",\"protection\":\"link\"}");
 	d = plan(&t2, &s, NULL, "2026-11-22T07:31:00Z", NULL);
-	p = get(d, "te/paths/one");
-	ck_assert_str_eq(str(p, "state"), "up");
-	ck_assert_msg(strncmp(str(p, "reason"), "unprotected: r1:et2: no path from r1 to r2",
-			      42) == 0, "%s", str(p, "reason"));
-	ck_assert_str_eq(str(json_array_get(json_object_get(p, "bypasses"), 0), "state"), "none");
-	ck_assert_ptr_null(get(d, "rib/r1/protect/r1:et2"));
-	ck_assert_ptr_null(json_object_get(get(d, "rib/r1/te/one"), "backup"));
-	schema_check(d);
+	p = pf_get(d, "te/paths/one");
+	ck_assert_str_eq(pf_str(p, "state"), "up");
+	ck_assert_msg(strncmp(pf_str(p, "reason"), "unprotected: r1:et2: no path from r1 to r2",
+			      42) == 0, "%s", pf_str(p, "reason"));
+	ck_assert_str_eq(pf_str(json_array_get(json_object_get(p, "bypasses"), 0), "state"),
+			 "none");
+	ck_assert_ptr_null(pf_get(d, "rib/r1/protect/r1:et2"));
+	ck_assert_ptr_null(json_object_get(pf_get(d, "rib/r1/te/one"), "backup"));
+	pf_schema_check(d);
 	json_decref(d);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t2);
 }
 END_TEST
@@ -534,80 +306,84 @@ END_TEST
 START_TEST(sticky_paths_and_hold_priority)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	json_t *d1, *d2, *d3, *prev;
 
-	load_seed(&t, NULL);
-	reqs_add(&s, "first", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	pf_load_seed(&t, NULL, NULL, NULL);
+	pf_reqs_add(&s, "first", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
 	d1 = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
-	ck_assert_str_eq(text(get(d1, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_text(pf_get(d1, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
 
 	/* a newcomer of the same priority that sorts first does not move it */
-	reqs_add(&s, "aaa", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
-	prev = prev_paths(d1);
+	pf_reqs_add(&s, "aaa", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	prev = pf_prev_paths(d1);
 	d2 = plan(&t, &s, prev, "2026-11-22T07:40:00Z", NULL);
 	json_decref(prev);
-	ck_assert_str_eq(text(get(d2, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
-	ck_assert_str_eq(str(get(d2, "te/paths/first"), "since"), "2026-11-22T07:31:00Z");
-	ck_assert_str_eq(text(get(d2, "rib/r1/te/aaa"), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+	ck_assert_str_eq(pf_text(pf_get(d2, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_str(pf_get(d2, "te/paths/first"), "since"), "2026-11-22T07:31:00Z");
+	ck_assert_str_eq(pf_text(pf_get(d2, "rib/r1/te/aaa"), "path"),
+			 "[\"r1\",\"r3\",\"r5\",\"r4\"]");
 
 	/* a better setup priority cannot take bandwidth held at hold priority 0 */
-	reqs_add(&s, "urgent", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+	pf_reqs_add(&s, "urgent", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
 			       "\"setup_priority\":0}");
-	prev = prev_paths(d2);
+	prev = pf_prev_paths(d2);
 	d3 = plan(&t, &s, prev, "2026-11-22T07:50:00Z", NULL);
 	json_decref(prev);
-	ck_assert_str_eq(str(get(d3, "te/paths/urgent"), "state"), "down");
-	ck_assert_msg(strstr(str(get(d3, "te/paths/urgent"), "reason"), "pruned for bandwidth"),
-		      "%s", str(get(d3, "te/paths/urgent"), "reason"));
-	ck_assert_str_eq(text(get(d3, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
-	ck_assert_str_eq(text(get(d3, "rib/r1/te/aaa"), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
-	schema_check(d3);
+	ck_assert_str_eq(pf_str(pf_get(d3, "te/paths/urgent"), "state"), "down");
+	ck_assert_msg(strstr(pf_str(pf_get(d3, "te/paths/urgent"), "reason"),
+			     "pruned for bandwidth"),
+		      "%s", pf_str(pf_get(d3, "te/paths/urgent"), "reason"));
+	ck_assert_str_eq(pf_text(pf_get(d3, "rib/r1/te/first"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_text(pf_get(d3, "rib/r1/te/aaa"), "path"),
+			 "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+	pf_schema_check(d3);
 	json_decref(d1);
 	json_decref(d2);
 	json_decref(d3);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 }
 END_TEST
 
 /* "second" sits on the detour while "big" holds r1-r2-r4; then big goes. */
-static json_t *detour_then_free(ted_t *t, struct reqset *s, json_t **before)
+static json_t *detour_then_free(ted_t *t, struct pf_reqs *s, json_t **before)
 {
-	reqs_add(s, "big", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
-	reqs_add(s, "second", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+	pf_reqs_add(s, "big", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\"}");
+	pf_reqs_add(s, "second", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
 			      "\"protection\":\"link\"}");
 	*before = plan(t, s, NULL, "2026-11-22T07:31:00Z", NULL);
-	ck_assert_str_eq(text(get(*before, "rib/r1/te/second"), "path"),
+	ck_assert_str_eq(pf_text(pf_get(*before, "rib/r1/te/second"), "path"),
 			 "[\"r1\",\"r3\",\"r5\",\"r4\"]");
-	reqs_free(s);
-	reqs_add(s, "second", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
+	pf_reqs_free(s);
+	pf_reqs_add(s, "second", "{\"from\":\"r1\",\"to\":\"r4\",\"bandwidth\":\"600M\","
 			      "\"protection\":\"link\"}");
-	return prev_paths(*before);
+	return pf_prev_paths(*before);
 }
 
 START_TEST(reoptimize_to_a_cheaper_path)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	struct plan_stats st;
 	json_t *d0, *d, *prev;
 
-	load_seed(&t, NULL);
+	pf_load_seed(&t, NULL, NULL, NULL);
 	prev = detour_then_free(&t, &s, &d0);
 	d = plan(&t, &s, prev, "2026-11-22T08:00:00Z", &st);
-	ck_assert_str_eq(text(get(d, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
-	ck_assert_msg(strstr(str(get(d, "te/paths/second"), "reason"), "re-optimized: metric"),
-		      "%s", str(get(d, "te/paths/second"), "reason"));
+	ck_assert_str_eq(pf_text(pf_get(d, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_msg(strstr(pf_str(pf_get(d, "te/paths/second"), "reason"),
+			     "re-optimized: metric"),
+		      "%s", pf_str(pf_get(d, "te/paths/second"), "reason"));
 	ck_assert_uint_eq(st.moved, 1);
 	ck_assert_uint_eq(st.mbb, 0); /* no agent runs at r1: nothing to wait for */
-	ck_assert_ptr_null(json_object_get(get(d, "te/paths/second"), "releasing"));
-	ck_assert_ptr_null(json_object_get(get(d, "te/links/r1:et3"), "lsps"));
-	ck_assert_ptr_null(get(d, "rib/r1/protect/r1:et3"));
+	ck_assert_ptr_null(json_object_get(pf_get(d, "te/paths/second"), "releasing"));
+	ck_assert_ptr_null(json_object_get(pf_get(d, "te/links/r1:et3"), "lsps"));
+	ck_assert_ptr_null(pf_get(d, "rib/r1/protect/r1:et3"));
 	json_decref(prev);
 	json_decref(d0);
 	json_decref(d);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 }
 END_TEST
@@ -615,64 +391,64 @@ END_TEST
 START_TEST(make_before_break_waits_for_the_head_end)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	struct plan_stats st;
 	json_t *d0, *d1, *d2, *d3, *prev, *tun, *agents;
 	const json_t *rel;
 
-	load_seed(&t, NULL);
+	pf_load_seed(&t, NULL, NULL, NULL);
 	prev = detour_then_free(&t, &s, &d0);
 	/* r1's agent has applied the detour tunnel (written at 90) */
-	tun = json_pack("{s:{s:O, s:i}}", "second", "value", get(d0, "rib/r1/te/second"),
+	tun = json_pack("{s:{s:O, s:i}}", "second", "value", pf_get(d0, "rib/r1/te/second"),
 			"revision", 90);
 	agents = json_pack("{s:i}", "r1", 100);
 	d1 = plan_mbb(&t, &s, prev, tun, agents, &st);
 	json_decref(prev);
 	json_decref(tun);
-	ck_assert_str_eq(text(get(d1, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_text(pf_get(d1, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
 	ck_assert_uint_eq(st.mbb, 1);
-	rel = json_object_get(get(d1, "te/paths/second"), "releasing");
+	rel = json_object_get(pf_get(d1, "te/paths/second"), "releasing");
 	ck_assert_uint_eq(json_array_size(rel), 1);
-	ck_assert_ptr_nonnull(strstr(text(json_array_get(rel, 0), "path"), "r1:et3"));
-	ck_assert_msg(strstr(str(get(d1, "te/paths/second"), "reason"),
+	ck_assert_ptr_nonnull(strstr(pf_text(json_array_get(rel, 0), "path"), "r1:et3"));
+	ck_assert_msg(strstr(pf_str(pf_get(d1, "te/paths/second"), "reason"),
 			     "make-before-break: 1 earlier path kept until r1's agent"),
-		      "%s", str(get(d1, "te/paths/second"), "reason"));
+		      "%s", pf_str(pf_get(d1, "te/paths/second"), "reason"));
 	/* both paths reserved, each link once; the old path's bypasses stay */
-	ck_assert_str_eq(text(get(d1, "te/links/r1:et3"), "lsps"),
+	ck_assert_str_eq(pf_text(pf_get(d1, "te/links/r1:et3"), "lsps"),
 			 "[{\"bandwidth\":600000000,\"lsp\":\"second\",\"priority\":0}]");
-	ck_assert_str_eq(text(get(d1, "te/links/r1:et2"), "lsps"),
+	ck_assert_str_eq(pf_text(pf_get(d1, "te/links/r1:et2"), "lsps"),
 			 "[{\"bandwidth\":600000000,\"lsp\":\"second\",\"priority\":0}]");
-	ck_assert_ptr_nonnull(get(d1, "rib/r1/protect/r1:et3"));
-	ck_assert_ptr_nonnull(get(d1, "rib/r1/protect/r1:et2"));
-	schema_check(d1);
+	ck_assert_ptr_nonnull(pf_get(d1, "rib/r1/protect/r1:et3"));
+	ck_assert_ptr_nonnull(pf_get(d1, "rib/r1/protect/r1:et2"));
+	pf_schema_check(d1);
 
 	/* the new tunnel is written at 120; r1's agent is at 110: still waiting */
-	prev = prev_paths(d1);
-	tun = json_pack("{s:{s:O, s:i}}", "second", "value", get(d1, "rib/r1/te/second"),
+	prev = pf_prev_paths(d1);
+	tun = json_pack("{s:{s:O, s:i}}", "second", "value", pf_get(d1, "rib/r1/te/second"),
 			"revision", 120);
 	json_object_set_new(agents, "r1", json_integer(110));
 	d2 = plan_mbb(&t, &s, prev, tun, agents, &st);
 	{
-		char *x = jx_dumps(json_object_get(get(d1, "te/paths/second"), "releasing")),
-		     *y = jx_dumps(json_object_get(get(d2, "te/paths/second"), "releasing"));
+		char *x = jx_dumps(json_object_get(pf_get(d1, "te/paths/second"), "releasing")),
+		     *y = jx_dumps(json_object_get(pf_get(d2, "te/paths/second"), "releasing"));
 
 		ck_assert_str_eq(y, x);
 		free(x);
 		free(y);
 	}
-	ck_assert_ptr_nonnull(get(d2, "rib/r1/protect/r1:et3"));
+	ck_assert_ptr_nonnull(pf_get(d2, "rib/r1/protect/r1:et3"));
 
 	/* the agent reaches 120: the old path is released */
 	json_object_set_new(agents, "r1", json_integer(120));
 	d3 = plan_mbb(&t, &s, prev, tun, agents, &st);
 	ck_assert_uint_eq(st.mbb, 0);
-	ck_assert_ptr_null(json_object_get(get(d3, "te/paths/second"), "releasing"));
-	ck_assert_ptr_null(json_object_get(get(d3, "te/links/r1:et3"), "lsps"));
-	ck_assert_ptr_null(get(d3, "rib/r1/protect/r1:et3"));
-	ck_assert_str_eq(text(get(d3, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
-	ck_assert_str_eq(str(get(d3, "te/paths/second"), "since"),
-			 str(get(d1, "te/paths/second"), "since"));
-	schema_check(d3);
+	ck_assert_ptr_null(json_object_get(pf_get(d3, "te/paths/second"), "releasing"));
+	ck_assert_ptr_null(json_object_get(pf_get(d3, "te/links/r1:et3"), "lsps"));
+	ck_assert_ptr_null(pf_get(d3, "rib/r1/protect/r1:et3"));
+	ck_assert_str_eq(pf_text(pf_get(d3, "rib/r1/te/second"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_str(pf_get(d3, "te/paths/second"), "since"),
+			 pf_str(pf_get(d1, "te/paths/second"), "since"));
+	pf_schema_check(d3);
 	json_decref(prev);
 	json_decref(tun);
 	json_decref(agents);
@@ -680,7 +456,7 @@ START_TEST(make_before_break_waits_for_the_head_end)
 	json_decref(d1);
 	json_decref(d2);
 	json_decref(d3);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 }
 END_TEST
@@ -688,64 +464,66 @@ END_TEST
 START_TEST(node_protection)
 {
 	ted_t t;
-	struct reqset s = { 0 };
+	struct pf_reqs s = { 0 };
 	const json_t *nb, *bps, *backup;
 	json_t *d;
 	size_t i;
 	json_t *e;
 	int node_entries = 0;
 
-	load_seed(&t, NULL);
-	reqs_add(&s, "n", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"node\"}");
+	pf_load_seed(&t, NULL, NULL, NULL);
+	pf_reqs_add(&s, "n", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"node\"}");
 	d = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
-	ck_assert_str_eq(text(get(d, "rib/r1/te/n"), "path"), "[\"r1\",\"r2\",\"r4\"]");
+	ck_assert_str_eq(pf_text(pf_get(d, "rib/r1/te/n"), "path"), "[\"r1\",\"r2\",\"r4\"]");
 	/* r1 protects r2: around it to the next-next hop r4 */
-	nb = json_object_get(get(d, "rib/r1/protect/r1:et2"), "node_bypasses");
+	nb = json_object_get(pf_get(d, "rib/r1/protect/r1:et2"), "node_bypasses");
 	ck_assert_uint_eq(json_array_size(nb), 1);
-	ck_assert_str_eq(str(json_array_get(nb, 0), "protected_node"), "r2");
-	ck_assert_str_eq(str(json_array_get(nb, 0), "merge_point"), "r4");
-	ck_assert_str_eq(str(json_array_get(nb, 0), "protected_sid"), "fc00:0:2:e002::");
-	ck_assert_str_eq(text(json_array_get(nb, 0), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
-	ck_assert_str_eq(text(json_array_get(nb, 0), "lsps"), "[\"n\"]");
+	ck_assert_str_eq(pf_str(json_array_get(nb, 0), "protected_node"), "r2");
+	ck_assert_str_eq(pf_str(json_array_get(nb, 0), "merge_point"), "r4");
+	ck_assert_str_eq(pf_str(json_array_get(nb, 0), "protected_sid"), "fc00:0:2:e002::");
+	ck_assert_str_eq(pf_text(json_array_get(nb, 0), "path"), "[\"r1\",\"r3\",\"r5\",\"r4\"]");
+	ck_assert_str_eq(pf_text(json_array_get(nb, 0), "lsps"), "[\"n\"]");
 	/* the link bypass stays for a failure of the link alone */
-	ck_assert_str_eq(text(get(d, "rib/r1/protect/r1:et2"), "path"), "[\"r1\",\"r3\",\"r2\"]");
+	ck_assert_str_eq(pf_text(pf_get(d, "rib/r1/protect/r1:et2"), "path"),
+			 "[\"r1\",\"r3\",\"r2\"]");
 	/* r2 -> r4 is the last hop: the tail cannot be avoided, link protection only */
-	ck_assert_ptr_null(json_object_get(get(d, "rib/r2/protect/r2:et2"), "node_bypasses"));
+	ck_assert_ptr_null(json_object_get(pf_get(d, "rib/r2/protect/r2:et2"), "node_bypasses"));
 	/* the head end repairs per LSP: the node bypass, then the path after r2's segment */
-	backup = json_object_get(get(d, "rib/r1/te/n"), "backup");
+	backup = json_object_get(pf_get(d, "rib/r1/te/n"), "backup");
 	ck_assert_ptr_nonnull(backup);
-	ck_assert_str_eq(str(backup, "link"), "r1:et2");
-	ck_assert_str_eq(str(json_object_get(backup, "first_hop"), "interface"), "et3");
+	ck_assert_str_eq(pf_str(backup, "link"), "r1:et2");
+	ck_assert_str_eq(pf_str(json_object_get(backup, "first_hop"), "interface"), "et3");
 	e = json_array_get(json_object_get(backup, "segments"),
 			   json_array_size(json_object_get(backup, "segments")) - 1);
 	ck_assert_str_eq(json_string_value(e), "fc00:0:4:d4::");
 	ck_assert_uint_eq(json_array_size(json_object_get(backup, "segments")), 3);
-	bps = json_object_get(get(d, "te/paths/n"), "bypasses");
+	bps = json_object_get(pf_get(d, "te/paths/n"), "bypasses");
 	json_array_foreach(bps, i, e)
 		if (json_object_get(e, "protected_node")) {
 			node_entries++;
-			ck_assert_str_eq(str(e, "protected_node"), "r2");
-			ck_assert_str_eq(str(e, "merge_point"), "r4");
-			ck_assert_str_eq(str(e, "state"), "up");
+			ck_assert_str_eq(pf_str(e, "protected_node"), "r2");
+			ck_assert_str_eq(pf_str(e, "merge_point"), "r4");
+			ck_assert_str_eq(pf_str(e, "state"), "up");
 		}
 	ck_assert_int_eq(node_entries, 1);
-	ck_assert_ptr_null(json_object_get(get(d, "te/paths/n"), "reason"));
-	schema_check(d);
+	ck_assert_ptr_null(json_object_get(pf_get(d, "te/paths/n"), "reason"));
+	pf_schema_check(d);
 	json_decref(d);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 
 	/* without r3, r1 has no way around r2: up, with the node noted unprotected */
-	load_seed(&t, "1921.6805.0003.");
-	reqs_add(&s, "n", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"node\"}");
+	pf_load_seed(&t, "1921.6805.0003.", NULL, NULL);
+	pf_reqs_add(&s, "n", "{\"from\":\"r1\",\"to\":\"r4\",\"protection\":\"node\"}");
 	d = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", NULL);
-	ck_assert_str_eq(str(get(d, "te/paths/n"), "state"), "up");
-	ck_assert_msg(strstr(str(get(d, "te/paths/n"), "reason"), "node r2 not protected at r1:et2"),
-		      "%s", str(get(d, "te/paths/n"), "reason"));
-	ck_assert_ptr_null(json_object_get(get(d, "rib/r1/te/n"), "backup"));
-	schema_check(d);
+	ck_assert_str_eq(pf_str(pf_get(d, "te/paths/n"), "state"), "up");
+	ck_assert_msg(strstr(pf_str(pf_get(d, "te/paths/n"), "reason"),
+			     "node r2 not protected at r1:et2"),
+		      "%s", pf_str(pf_get(d, "te/paths/n"), "reason"));
+	ck_assert_ptr_null(json_object_get(pf_get(d, "rib/r1/te/n"), "backup"));
+	pf_schema_check(d);
 	json_decref(d);
-	reqs_free(&s);
+	pf_reqs_free(&s);
 	ted_free(&t);
 }
 END_TEST
