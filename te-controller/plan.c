@@ -658,7 +658,7 @@ static int node_bypass_get(struct ctx *c, struct nbps *nb, uint32_t in, uint32_t
 			return 0;
 		}
 	if (nb->n == nb->cap) {
-		size_t cap = nb->cap ? nb->cap * 2 : 16;
+		size_t cap = nb->cap ? nb->cap * 2 : 4;
 		struct nbp *v = realloc(nb->v, cap * sizeof(*v));
 
 		if (!v)
@@ -836,7 +836,7 @@ static int protect_released(struct ctx *c, struct bp *bps, struct item *it, json
 /* Node protection at hop k of an LSP's path: around node k+1 to node k+2. Falls back
  * to the link bypass (noted) when there is none. */
 static int protect_node(struct ctx *c, struct nbps *nbs, struct item *it, uint32_t k,
-			json_t *bypasses, struct nbp **head)
+			json_t *bypasses, long *head)
 {
 	const json_t *prim = it->enc.dataplane == ENCODE_MPLS ? it->enc.labels : it->enc.segments;
 	uint32_t in = it->res.path.links[k], out = it->res.path.links[k + 1];
@@ -855,8 +855,8 @@ static int protect_node(struct ctx *c, struct nbps *nbs, struct item *it, uint32
 		snprintf(p->b.reason, sizeof(p->b.reason), "no segment of %s to skip",
 			 c->t->nodes[c->t->links[in].to].name);
 	}
-	if (head)
-		*head = p;
+	if (head) /* an index: later calls may move the array */
+		*head = p - nbs->v;
 	if (!p->b.ok) {
 		note_add(it->reason, sizeof(it->reason), "node %s not protected at %s: %s; link "
 			 "bypass only", c->t->nodes[c->t->links[in].to].name,
@@ -895,7 +895,7 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 		const char *name = it->pr->name;
 		json_t *v = NULL, *bypasses = NULL;
 		struct bp *first = NULL;
-		struct nbp *head_nb = NULL;
+		long head_nb = -1; /* index into nbs */
 
 		if (keys_te_path(in->keys, name, key, sizeof(key)) < 0)
 			continue;
@@ -972,8 +972,8 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 			json_t *tv = encode_tunnel(t, name, &it->res.path, &it->enc,
 						   first ? &first->b : NULL,
 						   it->req.bandwidth_bps, it->res.cost);
-			json_t *nb = tv && head_nb && head_nb->b.ok
-					     ? head_node_backup(t, it, head_nb) : NULL;
+			json_t *nb = tv && head_nb >= 0 && nbs->v[head_nb].b.ok
+					     ? head_node_backup(t, it, &nbs->v[head_nb]) : NULL;
 
 			if (nb && json_object_set_new(tv, "backup", nb)) {
 				json_decref(tv);
@@ -1054,6 +1054,23 @@ static int emit(struct ctx *c, json_t *out, struct plan_stats *st)
 	return rc;
 }
 
+/* Phase A's order: hold priority, then the placement order. */
+struct hold_sort {
+	const struct cspf_place_item *items;
+	const uint32_t *rank; /* item -> position in placement order */
+};
+
+static int hold_cmp(const void *a, const void *b, void *arg)
+{
+	const struct hold_sort *h = arg;
+	uint32_t i = *(const uint32_t *)a, j = *(const uint32_t *)b;
+	unsigned x = h->items[i].req->hold_priority, y = h->items[j].req->hold_priority;
+
+	if (x != y)
+		return x < y ? -1 : 1;
+	return (h->rank[i] > h->rank[j]) - (h->rank[i] < h->rank[j]);
+}
+
 int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 		 struct plan_stats *stats)
 {
@@ -1062,7 +1079,7 @@ int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 	const struct plan_request **sorted = NULL;
 	struct cspf_place_item *pitems = NULL;
 	struct cspf_result tmp = { 0 };
-	uint32_t *order = NULL, *horder = NULL;
+	uint32_t *order = NULL, *horder = NULL, *rank = NULL;
 	long *pmap = NULL;
 	size_t np = 0;
 	json_t *res = NULL;
@@ -1081,8 +1098,9 @@ int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 	pitems = calloc(c.n + 1, sizeof(*pitems));
 	order = calloc(c.n + 1, sizeof(*order));
 	horder = calloc(c.n + 1, sizeof(*horder));
+	rank = calloc(c.n + 1, sizeof(*rank));
 	pmap = calloc(c.n + 1, sizeof(*pmap));
-	if (!res || !c.items || !sorted || !pitems || !order || !horder || !pmap ||
+	if (!res || !c.items || !sorted || !pitems || !order || !horder || !rank || !pmap ||
 	    cspf_overlay_init(&c.ov, c.t) < 0) {
 		rc = -ENOMEM;
 		goto out;
@@ -1145,18 +1163,11 @@ int plan_compute(const struct plan_input *in, struct cspf_ws *ws, json_t **out,
 	cspf_place_order(pitems, np, order);
 	for (size_t k = 0; k < np; k++)
 		horder[k] = order[k];
-	for (size_t a = 0; a + 1 < np; a++) /* stable insertion sort by hold priority */
-		for (size_t b = a + 1; b > 0; b--) {
-			const struct lsp_request *x = pitems[horder[b - 1]].req,
-						 *y = pitems[horder[b]].req;
-
-			if (x->hold_priority <= y->hold_priority)
-				break;
-			uint32_t tmpo = horder[b - 1];
-
-			horder[b - 1] = horder[b];
-			horder[b] = tmpo;
-		}
+	for (size_t k = 0; k < np; k++)
+		rank[order[k]] = (uint32_t)k; /* ties keep the placement order */
+	if (np > 1)
+		qsort_r(horder, np, sizeof(*horder), hold_cmp,
+			&(struct hold_sort){ pitems, rank });
 	for (int pass = 0; pass < 2 && rc == 0; pass++)
 		for (size_t k = 0; k < np && rc == 0; k++) {
 			struct item *it = &c.items[pmap[horder[k]]];
@@ -1196,6 +1207,7 @@ out:
 	free(pitems);
 	free(order);
 	free(horder);
+	free(rank);
 	free(pmap);
 	if (rc < 0) {
 		json_decref(res);

@@ -18,7 +18,7 @@
 #include "te-controller/plan.h"
 #include "te-controller/ted.h"
 
-#define PF_MAX_REQS 16
+#define PF_MAX_REQS 32
 
 /* The keys the plans and schema checks use (root "/kvte/"). Check fixture. */
 void pf_setup(void);

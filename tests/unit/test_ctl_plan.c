@@ -528,6 +528,52 @@ START_TEST(node_protection)
 }
 END_TEST
 
+/* Node protection between every pair of routers: many shared node bypasses (the
+ * bookkeeping grows while a path's hops are protected), each value valid. */
+START_TEST(node_protection_everywhere)
+{
+	static char names[20][16], texts[20][128];
+	ted_t t;
+	struct pf_reqs s = { 0 };
+	struct plan_stats st;
+	json_t *d;
+	int n = 0, with_node_backup = 0;
+
+	pf_load_seed(&t, NULL, NULL, NULL);
+	for (int a = 1; a <= 5; a++)
+		for (int b = 1; b <= 5; b++) {
+			if (a == b)
+				continue;
+			snprintf(names[n], sizeof(names[n]), "r%d-r%d", a, b);
+			snprintf(texts[n], sizeof(texts[n]),
+				 "{\"from\":\"r%d\",\"to\":\"r%d\",\"protection\":\"node\"}", a, b);
+			pf_reqs_add(&s, names[n], texts[n]);
+			n++;
+		}
+	d = plan(&t, &s, NULL, "2026-11-22T07:31:00Z", &st);
+	ck_assert_uint_eq(st.up, 20);
+	for (int i = 0; i < n; i++) {
+		char key[KEYS_MAX];
+		const json_t *tv, *b;
+
+		snprintf(key, sizeof(key), "rib/%.2s/te/%s", names[i], names[i]);
+		tv = pf_get(d, key);
+		ck_assert_ptr_nonnull(tv);
+		b = json_object_get(tv, "backup");
+		/* a head-end node backup skips the first router's segment: it is shorter
+		 * than a link backup would be by that segment */
+		if (b && json_array_size(json_object_get(tv, "path")) > 2 &&
+		    !json_equal(json_object_get(b, "segments"), json_object_get(tv, "segments")))
+			with_node_backup++;
+	}
+	ck_assert_int_gt(with_node_backup, 0);
+	pf_schema_check(d);
+	json_decref(d);
+	pf_reqs_free(&s);
+	ted_free(&t);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
 	Suite *s = suite_create("ctl_plan");
@@ -543,6 +589,7 @@ static Suite *plan_suite(void)
 	tcase_add_test(tc, reoptimize_to_a_cheaper_path);
 	tcase_add_test(tc, make_before_break_waits_for_the_head_end);
 	tcase_add_test(tc, node_protection);
+	tcase_add_test(tc, node_protection_everywhere);
 	suite_add_tcase(s, tc);
 	return s;
 }
