@@ -2,17 +2,18 @@
  *
  * DESIGN §12: builds a deterministic synthetic TED of N routers and L bidirectional
  * links (default 1,000 / 4,000: a ring for connectivity plus random chords; TE metric
- * 1..100, delay 100..5,000 µs, 10 Gb/s unreserved at every priority) through the real
- * path (decoded-LSP JSON values into te-controller/ted.c), then places R (10,000)
- * bandwidth-constrained requests (random head/tail, 10..200 Mb/s, priorities 0..7) in
- * the controller's order with a reservation overlay, timing each CSPF (mean, p50,
- * p99) and the whole placement, and reports peak RSS. Then a single CSPF (no
- * constraints, TE metric) against igraph's plain Dijkstra (libigraph-dev) on the same
- * directed graph and weights, same sources, in the same run: source-to-target
- * (igraph_get_shortest_path_dijkstra vs cspf_compute) over many pairs, and
- * one-source-to-all (igraph_distances_dijkstra vs cspf_compute toward the node
- * settled last), as ratios. Prints markdown for docs/benchmarks.md (bench/run-cspf.sh).
- * Timings are never pass/fail. Usage: bench_cspf [--nodes N] [--links L] [--lsps R] */
+ * 1..100, delay 100..5,000 µs, 10 Gb/s unreserved at every priority; bench/synth_ted.c,
+ * shared with bench_plan) through the real path (decoded-LSP JSON values into
+ * te-controller/ted.c), then places R (10,000) bandwidth-constrained requests (random
+ * head/tail, 10..200 Mb/s, priorities 0..7) in the controller's order with a
+ * reservation overlay, timing each CSPF (mean, p50, p99) and the whole placement, and
+ * reports peak RSS. Then a single CSPF (no constraints, TE metric) against igraph's
+ * plain Dijkstra (libigraph-dev) on the same directed graph and weights, same sources,
+ * in the same run: source-to-target (igraph_get_shortest_path_dijkstra vs
+ * cspf_compute) over many pairs, and one-source-to-all (igraph_distances_dijkstra vs
+ * cspf_compute toward the node settled last), as ratios. Prints markdown for
+ * docs/benchmarks.md (bench/run-cspf.sh). Timings are never pass/fail.
+ * Usage: bench_cspf [--nodes N] [--links L] [--lsps R] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,19 +25,10 @@
 #include <igraph.h>
 #endif
 
+#include "bench/synth_ted.h"
 #include "lib/validate.h"
 #include "te-controller/cspf.h"
 #include "te-controller/ted.h"
-
-static uint64_t rng = 0x2545f4914f6cdd1dULL;
-
-static uint32_t rnd(uint32_t n)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (uint32_t)(rng % n);
-}
 
 static double now(void)
 {
@@ -70,76 +62,11 @@ static long rss_kb(void)
 	return ru.ru_maxrss;
 }
 
-struct cable {
-	uint32_t a, b, te_ab, te_ba, d_ab, d_ba;
-};
-
-static json_t *entry(uint32_t to, uint32_t cable, bool a_side, uint32_t te, uint32_t delay)
-{
-	char nb[32], la[32], ra[32];
-	json_t *un = json_array();
-
-	snprintf(nb, sizeof(nb), "0000.%04x.%04x.00", to >> 16, to & 0xffff);
-	snprintf(la, sizeof(la), "10.%u.%u.%u", cable >> 8, cable & 0xff, a_side ? 1 : 2);
-	snprintf(ra, sizeof(ra), "10.%u.%u.%u", cable >> 8, cable & 0xff, a_side ? 2 : 1);
-	for (int p = 0; p < 8; p++)
-		json_array_append_new(un, json_real(10e9));
-	return json_pack("{s:s, s:i, s:i, s:i, s:s, s:s, s:f, s:f, s:o}", "neighbor", nb,
-			 "metric", 10, "te_metric", (int)te, "delay_us", (int)delay,
-			 "local_address", la, "remote_address", ra, "max_bandwidth", 10e9,
-			 "max_reservable_bandwidth", 10e9, "unreserved_bandwidth", un);
-}
-
-static int build_ted(ted_t *t, uint32_t n, uint32_t n_cables, struct cable *cables)
-{
-	json_t **reach = calloc(n, sizeof(*reach));
-	char err[512];
-
-	for (uint32_t i = 0; i < n; i++)
-		reach[i] = json_array();
-	for (uint32_t c = 0; c < n_cables; c++) {
-		struct cable *k = &cables[c];
-
-		if (c < n) {
-			k->a = c;
-			k->b = (c + 1) % n;
-		} else {
-			do {
-				k->a = rnd(n);
-				k->b = rnd(n);
-			} while (k->a == k->b);
-		}
-		k->te_ab = 1 + rnd(100);
-		k->te_ba = 1 + rnd(100);
-		k->d_ab = 100 + rnd(4901);
-		k->d_ba = 100 + rnd(4901);
-		json_array_append_new(reach[k->a], entry(k->b, c, true, k->te_ab, k->d_ab));
-		json_array_append_new(reach[k->b], entry(k->a, c, false, k->te_ba, k->d_ba));
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		char id[32], host[16];
-		json_t *v;
-
-		snprintf(id, sizeof(id), "0000.%04x.%04x.00-00", i >> 16, i & 0xffff);
-		snprintf(host, sizeof(host), "n%u", i);
-		v = json_pack("{s:s, s:i, s:i, s:s, s:i, s:{s:b, s:b, s:b}, s:s, s:o}", "lsp_id", id,
-			      "level", 2, "seq", 1, "checksum", "0x0000", "remaining_lifetime", 1200,
-			      "flags", "att", 0, "partition", 0, "overload", 0, "hostname", host,
-			      "is_reach", reach[i]);
-		if (ted_lsp_update(t, NULL, v, err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s\n", err);
-			return -EINVAL;
-		}
-		json_decref(v);
-	}
-	free(reach);
-	return ted_commit(t);
-}
-
 int main(int argc, char **argv)
 {
 	uint32_t n = 1000, n_cables = 4000, n_lsps = 10000, pairs = 500;
-	struct cable *cables;
+	struct synth_ted syn;
+	char err[512] = "";
 	struct lsp_request *reqs;
 	struct cspf_place_item *items;
 	struct cspf_result *res;
@@ -163,7 +90,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_cspf [--nodes N>=3] [--links L>=N] [--lsps R>0]\n");
 		return 2;
 	}
-	cables = calloc(n_cables, sizeof(*cables));
 	reqs = calloc(n_lsps, sizeof(*reqs));
 	items = calloc(n_lsps, sizeof(*items));
 	res = calloc(n_lsps, sizeof(*res));
@@ -172,21 +98,22 @@ int main(int argc, char **argv)
 	names = calloc(n_lsps, sizeof(*names));
 	ted_init(&t);
 	t0 = now();
-	if (build_ted(&t, n, n_cables, cables) < 0) {
-		fprintf(stderr, "TED build failed\n");
+	if (synth_ted_make(&syn, n, n_cables, false) < 0 ||
+	    synth_ted_load(&syn, &t, err, sizeof(err)) < 0) {
+		fprintf(stderr, "TED build failed: %s\n", err);
 		return 1;
 	}
 	t_build = now() - t0;
 	for (uint32_t i = 0; i < n_lsps; i++) {
 		struct lsp_request *r = &reqs[i];
-		uint32_t a = rnd(n), b = rnd(n - 1);
+		uint32_t a = synth_rnd(n), b = synth_rnd(n - 1);
 
 		if (b >= a)
 			b++;
 		snprintf(r->from, sizeof(r->from), "n%u", a);
 		snprintf(r->to, sizeof(r->to), "n%u", b);
-		r->bandwidth_bps = 10000000ull * (1 + rnd(20));
-		r->setup_priority = (uint8_t)rnd(8);
+		r->bandwidth_bps = 10000000ull * (1 + synth_rnd(20));
+		r->setup_priority = (uint8_t)synth_rnd(8);
 		r->hold_priority = r->setup_priority;
 		snprintf(names[i], sizeof(names[i]), "lsp%05u", i);
 		items[i].name = names[i];
@@ -262,7 +189,7 @@ int main(int argc, char **argv)
 		igraph_vector_int_init(&epath, 0);
 		igraph_matrix_init(&dist, 1, t.n_nodes);
 		for (uint32_t p = 0; p < pairs; p++) {
-			uint32_t a = rnd(t.n_nodes), b = rnd(t.n_nodes - 1);
+			uint32_t a = synth_rnd(t.n_nodes), b = synth_rnd(t.n_nodes - 1);
 			struct cspf_request rq = { .req = &r };
 			double s;
 
@@ -327,7 +254,7 @@ int main(int argc, char **argv)
 	cspf_overlay_free(&ov);
 	cspf_ws_free(ws);
 	ted_free(&t);
-	free(cables);
+	synth_ted_free(&syn);
 	free(reqs);
 	free(items);
 	free(res);
