@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """gen — turn a lab topology file (docs/lab.md; deploy/lab/topologies/seed.json) into a
-docker-compose project: OUTDIR/docker-compose.yml, OUTDIR/admin-groups.json and per
+docker-compose project: OUTDIR/docker-compose.yml, OUTDIR/admin-groups.json, a copy of
+the topology as OUTDIR/topology.json (for ExaBGP's configuration), and per
 router OUTDIR/<node>/netns.plan (+ speaker.json for an IS-IS router). docs/deploy.md.
 
 Usage: /usr/bin/python3 deploy/compose/gen.py [--link-pool CIDR] [--context DIR] TOPOLOGY.json OUTDIR
@@ -14,7 +15,9 @@ configurations as the lab). Services:
                       names, adds loopbacks and stubs, sets forwarding/seg6 sysctls
   <node>-speaker      kvte-speaker (IS-IS routers), CAP_NET_RAW only
   <node>-agent        kvte-agent (every router), CAP_NET_ADMIN only
-  <node>-bgp          ExaBGP running kvte-bgp (nodes with "bgp"), profile "bgp"
+  <node>-bgp          ExaBGP (nodes with "bgp"), configured at start by kvte-bgp
+                      gen-config from OUTDIR/topology.json: kvte-bgp as its process on
+                      a domain border node, a plain speaker on an external router
 The daemons of a router join its holder's namespace (network_mode: service:<node>).
 Networks: "mgmt" (etcd, controller, every holder) and one per link, all internal. By
 default a link's network is exactly its /31 (internal, bridge without an IPv4 address:
@@ -236,22 +239,29 @@ def generate(topo_path, outdir, pool=None, context=None):
             "restart": "on-failure"}
         comments[f"{node}-agent"] = f"{node}'s FIB: CAP_NET_ADMIN (netlink routes) only"
         if border:
-            # KVTE-BGP PLACEHOLDER: kvte-bgp (bgp/) is being written. Its ExaBGP
-            # configuration and environment are written by `kvte-bgp gen-config`
-            # (docs/bgp.md) into OUTDIR/<node>/ (exabgp.conf, exabgp.env), with a process
-            # running `kvte-bgp --node <node> --etcd http://etcd:2379`. Until then the
-            # service sits in the "bgp" profile, so a plain `up` does not start it.
+            # ExaBGP's configuration is generated at start by `kvte-bgp gen-config`
+            # (docs/bgp.md) from the topology, into the container's tmpfs: kvte-bgp as
+            # ExaBGP's process on a domain border node, a plain speaker (--no-process)
+            # on an external router
+            kind = next((f[2] if len(f) > 2 else "" for f in (x.split() for x in plan)
+                         if f[:2] == ["bgp", node]), "")
+            gen = ["kvte-bgp", "gen-config", "--node", node,
+                   "--topology", "/etc/kvte/topology.json"]
+            gen += ["--etcd", ETCD_URL] if kind == "kvte" else ["--no-process"]
+            gen.append("/tmp/kvte-bgp")
+            start = (" ".join(gen) + " >/dev/null && exec exabgp --env "
+                     "/tmp/kvte-bgp/exabgp.env /tmp/kvte-bgp/exabgp.conf")
             services[f"{node}-bgp"] = {
-                "build": build("bgp"), "image": f"kvte-bgp:{ver}", "profiles": ["bgp"],
-                "command": ["exabgp", "--env", "/etc/kvte/node/exabgp.env",
-                            "/etc/kvte/node/exabgp.conf"],
+                "build": build("bgp"), "image": f"kvte-bgp:{ver}",
+                "command": ["sh", "-c", start],
                 "network_mode": f"service:{node}", "depends_on": deps,
                 "cap_drop": ["ALL"], **HARDEN, "tmpfs": ["/run", "/tmp"],
-                "volumes": mount, "restart": "on-failure"}
+                "volumes": mount + ["./topology.json:/etc/kvte/topology.json:ro"],
+                "restart": "on-failure"}
             comments[f"{node}-bgp"] = (
-                f"KVTE-BGP: ExaBGP with kvte-bgp --node {node} --etcd {ETCD_URL} as its process; "
-                f"./{node}/exabgp.conf and .env from `kvte-bgp gen-config` (being written); "
-                "`--profile bgp` starts it")
+                f"ExaBGP, configured at start by kvte-bgp gen-config; "
+                + (f"its process is kvte-bgp --node {node} --etcd {ETCD_URL}"
+                   if kind == "kvte" else "an external router: a plain BGP speaker"))
 
     networks = {"mgmt": {"internal": True}}
     net_comments = {"mgmt": "etcd, the controller and every router's holder"}
@@ -286,6 +296,8 @@ def generate(topo_path, outdir, pool=None, context=None):
     out += ["", "volumes:", "  etcd-data: {}"]
     files["docker-compose.yml"] = "\n".join(out) + "\n"
     files["admin-groups.json"] = json.dumps({"groups": topo.get("admin_groups", {})}) + "\n"
+    with open(topo_path) as f:
+        files["topology.json"] = f.read()
     return files
 
 

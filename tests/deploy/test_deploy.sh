@@ -4,7 +4,9 @@
 #   - deploy/compose/seed is exactly what deploy/compose/gen.py generates from the seed
 #     topology now, and its speaker configs are deploy/lab/topo.py's;
 #   - `docker-compose config -q` (Debian's docker-compose 1.29) accepts the seed project,
-#     with and without the bgp profile, and a --link-pool variant; gen.py refuses a link
+#     with its ExaBGP services (whose start commands, run with this build's kvte-bgp,
+#     write configurations `exabgp --validate` accepts), and a --link-pool variant;
+#     gen.py refuses a link
 #     network Docker would refuse, naming the field;
 #   - the compose services' privileges (check_deploy.py compose);
 #   - the Dockerfile, by a structural lint (check_deploy.py dockerfile; no Dockerfile
@@ -68,11 +70,31 @@ if command -v docker-compose >/dev/null; then
   else
     fail "docker-compose config: $(cat "$T/dc.err")"
   fi
-  if (cd "$COMMITTED" && docker-compose --profile bgp config --services) >"$T/svcs" 2>"$T/dc.err"; then
+  if (cd "$COMMITTED" && docker-compose config --services) >"$T/svcs" 2>"$T/dc.err"; then
     grep -qx r4-bgp "$T/svcs" && grep -qx ex2-bgp "$T/svcs" \
-      && ok "with --profile bgp: ExaBGP services r4-bgp and ex2-bgp" || fail "bgp profile services: $(tr '\n' ' ' <"$T/svcs")"
+      && ok "ExaBGP services r4-bgp and ex2-bgp start with the rest" || fail "services: $(tr '\n' ' ' <"$T/svcs")"
   else
-    fail "docker-compose --profile bgp config: $(cat "$T/dc.err")"
+    fail "docker-compose config --services: $(cat "$T/dc.err")"
+  fi
+  # each ExaBGP service's start command, run here with this build's kvte-bgp: the
+  # configuration it generates is one ExaBGP accepts
+  BGPBIN=${KVTE_BUILD_DIR:-$SRC/build}/bgp/kvte-bgp
+  if [ -x "$BGPBIN" ] && command -v exabgp >/dev/null; then
+    for svc in r4-bgp ex2-bgp; do
+      cmd=$(grep -A6 "^  $svc:" "$COMMITTED/docker-compose.yml" | sed -n 's/^    command: \[sh, "-c", "\(.*\)"\]$/\1/p')
+      gen=${cmd%% >/dev/null && exec exabgp*}
+      gen=${gen//\/etc\/kvte\/topology.json/$COMMITTED\/topology.json}
+      gen=${gen//\/tmp\/kvte-bgp/$T\/$svc}
+      gen=${gen/#kvte-bgp /$BGPBIN }
+      if [ -n "$cmd" ] && [ "$gen" != "$cmd" ] && eval "$gen" >/dev/null 2>"$T/gen.err" \
+         && env exabgp.tcp.bind= exabgp --env "$T/$svc/exabgp.env" --validate "$T/$svc/exabgp.conf" >/dev/null 2>&1; then
+        ok "$svc's start command writes a configuration exabgp --validate accepts"
+      else
+        fail "$svc's start command (${cmd:-not found}): $(cat "$T/gen.err" 2>/dev/null)"
+      fi
+    done
+  else
+    say "skipped: the ExaBGP services' commands (no $BGPBIN or no exabgp)"
   fi
   "$PY" "$GEN" --link-pool 172.30.0.0/24 --context "$SRC" "$SEED" "$T/pool" >/dev/null
   if (cd "$T/pool" && docker-compose config -q) 2>"$T/dc.err" \
