@@ -29,30 +29,7 @@
 #include "lib/validate.h"
 #include "te-controller/cspf.h"
 #include "te-controller/ted.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: the machine may be shared, wall time is reported beside it */
-static double cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
+#include "bench/bench_clock.h"
 
 static long rss_kb(void)
 {
@@ -97,13 +74,13 @@ int main(int argc, char **argv)
 	lat = calloc(n_lsps, sizeof(*lat));
 	names = calloc(n_lsps, sizeof(*names));
 	ted_init(&t);
-	t0 = now();
+	t0 = bench_now();
 	if (synth_ted_make(&syn, n, n_cables, false) < 0 ||
 	    synth_ted_load(&syn, &t, err, sizeof(err)) < 0) {
 		fprintf(stderr, "TED build failed: %s\n", err);
 		return 1;
 	}
-	t_build = now() - t0;
+	t_build = bench_now() - t0;
 	for (uint32_t i = 0; i < n_lsps; i++) {
 		struct lsp_request *r = &reqs[i];
 		uint32_t a = synth_rnd(n), b = synth_rnd(n - 1);
@@ -121,13 +98,13 @@ int main(int argc, char **argv)
 	}
 	/* placement, each CSPF timed */
 	cspf_overlay_init(&ov, &t);
-	t0 = now();
-	c0 = cpu();
+	t0 = bench_now();
+	c0 = bench_cpu();
 	cspf_place_order(items, n_lsps, order);
 	for (uint32_t k = 0; k < n_lsps; k++) {
 		uint32_t i = order[k];
 		struct cspf_request rq = { .req = items[i].req, .overlay = &ov };
-		double s = cpu();
+		double s = bench_cpu();
 
 		cspf_compute(&t, &rq, ws, &res[i]);
 		if (res[i].found) {
@@ -135,19 +112,19 @@ int main(int argc, char **argv)
 					     reqs[i].hold_priority);
 			placed++;
 		}
-		lat[k] = cpu() - s;
+		lat[k] = bench_cpu() - s;
 		sum += lat[k];
 	}
-	t_place = now() - t0;
-	c_place = cpu() - c0;
+	t_place = bench_now() - t0;
+	c_place = bench_cpu() - c0;
 	/* the same through cspf_place() */
 	cspf_overlay_clear(&ov);
-	t0 = now();
-	c0 = cpu();
+	t0 = bench_now();
+	c0 = bench_cpu();
 	int placed_api = cspf_place(&t, items, n_lsps, &ov, ws, res, order);
-	t_place_api = now() - t0;
-	c_place_api = cpu() - c0;
-	qsort(lat, n_lsps, sizeof(double), cmp_double);
+	t_place_api = bench_now() - t0;
+	c_place_api = bench_cpu() - c0;
+	qsort(lat, n_lsps, sizeof(double), bench_cmp_double);
 
 	uint64_t hops = 0;
 
@@ -199,20 +176,20 @@ int main(int argc, char **argv)
 			snprintf(r.from, sizeof(r.from), "%s", t.nodes[a].name);
 			snprintf(r.to, sizeof(r.to), "%s", t.nodes[b].name);
 			r.setup_priority = 7;
-			s = cpu();
+			s = bench_cpu();
 			for (uint32_t k = 0; k < reps; k++)
 				cspf_compute(&t, &rq, ws, &one);
-			t_cspf += cpu() - s;
-			s = cpu();
+			t_cspf += bench_cpu() - s;
+			s = bench_cpu();
 			for (uint32_t k = 0; k < reps; k++)
 				igraph_get_shortest_path_dijkstra(&g, &vpath, &epath, a, b, &w, IGRAPH_OUT);
-			t_ig += cpu() - s;
+			t_ig += bench_cpu() - s;
 			/* one source to all: igraph's distances vs CSPF toward the farthest node */
-			s = cpu();
+			s = bench_cpu();
 			for (uint32_t k = 0; k < reps; k++)
 				igraph_distances_dijkstra(&g, &dist, igraph_vss_1(a), igraph_vss_all(), &w,
 							  IGRAPH_OUT);
-			t_ig_all += cpu() - s;
+			t_ig_all += bench_cpu() - s;
 			uint32_t far = a;
 			double fd = -1;
 
@@ -222,10 +199,10 @@ int main(int argc, char **argv)
 					far = v;
 				}
 			snprintf(r.to, sizeof(r.to), "%s", t.nodes[far].name);
-			s = cpu();
+			s = bench_cpu();
 			for (uint32_t k = 0; k < reps; k++)
 				cspf_compute(&t, &rq, ws, &one);
-			t_cspf_all += cpu() - s;
+			t_cspf_all += bench_cpu() - s;
 			if (!one.found || (double)one.cost != fd)
 				mismatches++;
 		}

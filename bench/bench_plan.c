@@ -38,37 +38,14 @@
 #include "te-controller/cspf.h"
 #include "te-controller/plan.h"
 #include "te-controller/ted.h"
+#include "bench/bench_clock.h"
 
 #define MAX_RUNS 9
 #define MAX_SIZES 8
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this (single-threaded) process: the machine may be shared */
-static double cpu(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	qsort(v, (size_t)n, sizeof(*v), bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
@@ -206,11 +183,11 @@ static int timed_plan(const struct plan_input *in, struct cspf_ws *ws, int runs,
 		if (r == 0)
 			hwm_reset();
 		f0 = minflt();
-		t0 = now();
-		c0 = cpu();
+		t0 = bench_now();
+		c0 = bench_cpu();
 		rc = plan_compute(in, ws, out, st);
-		w[r] = now() - t0;
-		c[r] = cpu() - c0;
+		w[r] = bench_now() - t0;
+		c[r] = bench_cpu() - c0;
 		f[r] = (double)(minflt() - f0);
 		if (r == 0) {
 			tm->rss_kb = vm_kb("VmRSS:");
@@ -290,13 +267,13 @@ static int run(uint32_t n, uint32_t n_cables, uint32_t n_lsps, uint32_t protect_
 		return -ENOMEM;
 	keys_init(&keys, NULL);
 	ted_init(&t);
-	t0 = now();
+	t0 = bench_now();
 	if (synth_ted_make(&syn, n, n_cables, true) < 0 ||
 	    synth_ted_load(&syn, &t, err, sizeof(err)) < 0) {
 		fprintf(stderr, "TED build failed: %s\n", err);
 		return -EINVAL;
 	}
-	res->t_build = now() - t0;
+	res->t_build = bench_now() - t0;
 	res->nodes = t.n_nodes;
 	res->links = t.n_links;
 	for (uint32_t i = 0; i < n_lsps; i++) {
@@ -332,11 +309,11 @@ static int run(uint32_t n, uint32_t n_cables, uint32_t n_lsps, uint32_t protect_
 	for (int r = 0; r < runs; r++) {
 		char *s;
 
-		t0 = now();
-		c0 = cpu();
+		t0 = bench_now();
+		c0 = bench_cpu();
 		s = jx_dumps(cold);
-		w[r] = now() - t0;
-		c[r] = cpu() - c0;
+		w[r] = bench_now() - t0;
+		c[r] = bench_cpu() - c0;
 		res->bytes = s ? strlen(s) : 0;
 		free(s);
 	}
@@ -350,12 +327,12 @@ static int run(uint32_t n, uint32_t n_cables, uint32_t n_lsps, uint32_t protect_
 
 		if (!fresh)
 			return -ENOMEM;
-		t0 = now();
-		c0 = cpu();
+		t0 = bench_now();
+		c0 = bench_cpu();
 		for (uint32_t i = 0; i < n_lsps; i++)
 			validate_lsp_request(vals[i], &fresh[i], err, sizeof(err));
-		w[r] = now() - t0;
-		c[r] = cpu() - c0;
+		w[r] = bench_now() - t0;
+		c[r] = bench_cpu() - c0;
 		free(fresh);
 	}
 	res->validate.wall = median(w, runs);
@@ -363,12 +340,12 @@ static int run(uint32_t n, uint32_t n_cables, uint32_t n_lsps, uint32_t protect_
 	for (uint32_t i = 0; i < n_lsps; i++) /* touch once */
 		validate_lsp_request(vals[i], &parsed[i], err, sizeof(err));
 	for (int r = 0; r < runs; r++) {
-		t0 = now();
-		c0 = cpu();
+		t0 = bench_now();
+		c0 = bench_cpu();
 		for (uint32_t i = 0; i < n_lsps; i++)
 			validate_lsp_request(vals[i], &parsed[i], err, sizeof(err));
-		w[r] = now() - t0;
-		c[r] = cpu() - c0;
+		w[r] = bench_now() - t0;
+		c[r] = bench_cpu() - c0;
 	}
 	res->validate_warm.wall = median(w, runs);
 	res->validate_warm.cpu = median(c, runs);
@@ -378,11 +355,11 @@ static int run(uint32_t n, uint32_t n_cables, uint32_t n_lsps, uint32_t protect_
 		struct cspf_overlay ov;
 
 		cspf_overlay_init(&ov, &t);
-		t0 = now();
-		c0 = cpu();
+		t0 = bench_now();
+		c0 = bench_cpu();
 		res->placed_alone = cspf_place(&t, items, n_lsps, &ov, ws, cres, NULL);
-		w[r] = now() - t0;
-		c[r] = cpu() - c0;
+		w[r] = bench_now() - t0;
+		c[r] = bench_cpu() - c0;
 		cspf_overlay_free(&ov);
 	}
 	res->place.wall = median(w, runs);
@@ -416,12 +393,12 @@ static int run(uint32_t n, uint32_t n_cables, uint32_t n_lsps, uint32_t protect_
 		snprintf(key, sizeof(key), "%ste/links/%s", keys_root(&keys), rev);
 		res->busy_lsps += json_array_size(json_object_get(json_object_get(cold, key),
 								  "lsps"));
-		t0 = now();
+		t0 = bench_now();
 		if (synth_ted_drop_cable(&syn, &t, cab, err, sizeof(err)) < 0) {
 			fprintf(stderr, "dropping %s: %s\n", res->busy, err);
 			return -EINVAL;
 		}
-		res->t_drop = now() - t0;
+		res->t_drop = bench_now() - t0;
 	}
 	json_decref(held);
 	held = prev_paths(&keys, steady);

@@ -556,7 +556,7 @@ START_TEST(node_protection_everywhere)
 		char key[KEYS_MAX];
 		const json_t *tv, *b;
 
-		snprintf(key, sizeof(key), "rib/%.2s/te/%s", names[i], names[i]);
+		snprintf(key, sizeof(key), "rib/%.2s/te/%.15s", names[i], names[i]);
 		tv = pf_get(d, key);
 		ck_assert_ptr_nonnull(tv);
 		b = json_object_get(tv, "backup");
