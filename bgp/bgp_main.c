@@ -316,25 +316,14 @@ int main(int argc, char **argv)
 		case 'F':
 			log_file = optarg;
 			break;
-		case 'l':
-			if (cliopt_log_level("kvte-bgp", optarg) < 0)
-				return 2;
-			break;
-		case 'd':
-			cliopt_debug(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if ((rc = cliopt_common("kvte-bgp", c, optarg, usage)) != CLIOPT_MORE)
+				return rc;
+			break;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "kvte-bgp: unexpected argument \"%s\"\n", argv[optind]);
-		return 2;
-	}
+	if ((rc = cliopt_no_operands("kvte-bgp", argc, argv, optind, NULL)) != 0)
+		return rc;
 	if (!o.node) {
 		fprintf(stderr, "kvte-bgp: --node NAME is required\n");
 		usage(stderr);

@@ -36,6 +36,21 @@ static json_t *addr_json(const addr_t *a)
 	return json_string(addr_format(a, b, sizeof(b)));
 }
 
+/* Append s (stolen) unless arr holds it already: a community a peer repeats is written
+ * once. */
+static void append_once(json_t *arr, json_t *s)
+{
+	size_t k;
+	json_t *o;
+
+	json_array_foreach(arr, k, o)
+		if (json_equal(o, s)) {
+			json_decref(s);
+			return;
+		}
+	json_array_append_new(arr, s);
+}
+
 json_t *bgp_route_value(const struct bgp_path *p, const struct bgp_self *self, char *err,
 			size_t errlen)
 {
@@ -80,34 +95,15 @@ json_t *bgp_route_value(const struct bgp_path *p, const struct bgp_self *self, c
 	if (a->n_communities) {
 		arr = json_array();
 		for (size_t i = 0; i < a->n_communities; i++) {
-			json_t *s = json_string(bgp_community_format(a->communities[i], b, sizeof(b)));
-
-			/* a community a peer repeats is written once */
-			bool dup = false;
-			size_t k;
-			json_t *o;
-
-			json_array_foreach(arr, k, o) dup = dup || json_equal(o, s);
-			if (dup)
-				json_decref(s);
-			else
-				json_array_append_new(arr, s);
+			append_once(arr, json_string(bgp_community_format(a->communities[i], b,
+									    sizeof(b))));
 		}
 		json_object_set_new(v, "communities", arr);
 	}
 	if (a->n_large) {
 		arr = json_array();
 		for (size_t i = 0; i < a->n_large; i++) {
-			json_t *s = json_string(bgp_large_format(&a->large[i], b, sizeof(b)));
-			bool dup = false;
-			size_t k;
-			json_t *o;
-
-			json_array_foreach(arr, k, o) dup = dup || json_equal(o, s);
-			if (dup)
-				json_decref(s);
-			else
-				json_array_append_new(arr, s);
+			append_once(arr, json_string(bgp_large_format(&a->large[i], b, sizeof(b))));
 		}
 		json_object_set_new(v, "large_communities", arr);
 	}

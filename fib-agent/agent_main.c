@@ -113,26 +113,14 @@ int main(int argc, char **argv)
 				return 2;
 			o.lease_ttl_s = u;
 			break;
-		case 'l':
-			if (cliopt_log_level("kvte-agent", optarg) < 0)
-				return 2;
-			break;
-		case 'd':
-			cliopt_debug(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if ((rc = cliopt_common("kvte-agent", c, optarg, usage)) != CLIOPT_MORE)
+				return rc;
+			break;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "kvte-agent: unexpected argument \"%s\"\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	if ((rc = cliopt_no_operands("kvte-agent", argc, argv, optind, usage)) != 0)
+		return rc;
 	if (!o.node) {
 		fprintf(stderr, "kvte-agent: --node NAME is required\n");
 		usage(stderr);

@@ -63,3 +63,31 @@ void cliopt_debug(const char *cats)
 	log_set_debug(cats);
 	log_set_level(LOG_LVL_DEBUG);
 }
+
+int cliopt_common(const char *prog, int c, const char *arg, void (*usage)(FILE *))
+{
+	switch (c) {
+	case 'l':
+		return cliopt_log_level(prog, arg) < 0 ? 2 : CLIOPT_MORE;
+	case 'd':
+		cliopt_debug(arg);
+		return CLIOPT_MORE;
+	case 'h':
+		usage(stdout);
+		return 0;
+	default:
+		usage(stderr);
+		return 2;
+	}
+}
+
+int cliopt_no_operands(const char *prog, int argc, char **argv, int optind,
+		       void (*usage)(FILE *))
+{
+	if (optind >= argc)
+		return 0;
+	fprintf(stderr, "%s: unexpected argument \"%s\"\n", prog, argv[optind]);
+	if (usage)
+		usage(stderr);
+	return 2;
+}

@@ -245,26 +245,14 @@ int main(int argc, char **argv)
 				return 2;
 			o.csnp_ms = u;
 			break;
-		case 'l':
-			if (cliopt_log_level("kvte-speaker", optarg) < 0)
-				return 2;
-			break;
-		case 'd':
-			cliopt_debug(optarg);
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
 		default:
-			usage(stderr);
-			return 2;
+			if ((rc = cliopt_common("kvte-speaker", c, optarg, usage)) != CLIOPT_MORE)
+				return rc;
+			break;
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "kvte-speaker: unexpected argument \"%s\"\n", argv[optind]);
-		usage(stderr);
-		return 2;
-	}
+	if ((rc = cliopt_no_operands("kvte-speaker", argc, argv, optind, usage)) != 0)
+		return rc;
 	if (!o.config_path) {
 		fprintf(stderr, "kvte-speaker: --config FILE is required\n");
 		usage(stderr);
