@@ -755,8 +755,7 @@ int ted_speaker_update(ted_t *t, const json_t *value, char *err, size_t errlen)
 		memcpy(&t->ifnames[t->n_ifnames], add, n_add * sizeof(*add));
 	t->n_ifnames += n_add;
 	free(add);
-	if (t->n_ifnames > 1)
-		qsort(t->ifnames, t->n_ifnames, sizeof(*t->ifnames), ifname_cmp);
+	t->ifnames_unsorted = true; /* sorted once per commit, not per speaker value */
 	t->dirty = true;
 	return 0;
 }
@@ -1166,6 +1165,9 @@ int ted_commit(ted_t *t)
 		return -EINVAL;
 	if (!t->dirty && t->nodes)
 		return 0;
+	if (t->ifnames_unsorted && t->n_ifnames > 1)
+		qsort(t->ifnames, t->n_ifnames, sizeof(*t->ifnames), ifname_cmp);
+	t->ifnames_unsorted = false;
 	memset(&g, 0, sizeof(g));
 	rc = derive(t, &g);
 	if (rc < 0) {

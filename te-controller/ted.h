@@ -91,8 +91,9 @@ typedef struct ted {
 	/* fragment store (incremental) */
 	struct ted_frag *frags;      /* sorted by LSP ID */
 	size_t n_frags, cap_frags;
-	struct ted_ifname *ifnames;  /* sorted by node, address */
+	struct ted_ifname *ifnames;  /* sorted by node, address (by ted_commit) */
 	size_t n_ifnames, cap_ifnames;
+	bool ifnames_unsorted;       /* appended to since the last sort */
 	struct ted_error *errors;    /* LSP IDs whose current value was rejected */
 	size_t n_errors, cap_errors;
 	bool dirty;                  /* the store changed since the last ted_commit */
